@@ -1,0 +1,49 @@
+import { AppError } from '@fluxquery/errors';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
+import type { ApiDeps } from './context';
+import { createDashboard, DASHBOARD_PATH } from './dashboard';
+import { createErrorHandler } from './middleware/error-handler';
+import { assignRequestId } from './middleware/request-id';
+import { verifySignature } from './middleware/verify-signature';
+import { createExportRoute } from './routes/create-export.route';
+import { getExportRoute } from './routes/get-export.route';
+import { healthRoute, readyRoute } from './routes/health.route';
+
+const DEFAULT_WINDOW_SECONDS = 300;
+
+/** Builds the HTTP app without listening, so tests hand it real dependencies through supertest. */
+export function createApp(deps: ApiDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('query parser', 'simple');
+  app.use(assignRequestId);
+
+  // Mounted before helmet: the board's own page needs its inline assets.
+  if (deps.dashboard?.password) app.use(DASHBOARD_PATH, createDashboard(deps.queue, deps.dashboard));
+  app.use(helmet());
+
+  app.get('/healthz', healthRoute);
+  app.get('/readyz', readyRoute(deps));
+
+  // The signature covers the raw bytes, so the body is read as bytes (size-capped, never inflated)
+  // and parsed only after it has been verified.
+  const exportsRouter = express.Router();
+  exportsRouter.use(express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false }));
+  exportsRouter.use(
+    verifySignature({
+      secret: deps.apiSecret,
+      windowSeconds: deps.signatureWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
+      now: deps.now ?? Date.now,
+    }),
+  );
+  exportsRouter.post('/', createExportRoute(deps));
+  exportsRouter.get('/:id', getExportRoute(deps));
+  app.use('/export', exportsRouter);
+
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    next(new AppError('NOT_FOUND', `no route for ${req.method} ${req.path}`));
+  });
+  app.use(createErrorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,18 @@
+import type { ExportQueue } from '@fluxquery/export-job';
+import type { Logger } from '@fluxquery/logger';
+
+/** Everything a route needs, handed in once; there are no module-level singletons. */
+export interface ApiDeps {
+  queue: ExportQueue;
+  /** Answers whether Redis is reachable, for /readyz. */
+  pingRedis(): Promise<void>;
+  logger: Logger;
+  apiSecret: string;
+  maxBodyBytes: number;
+  /** ±seconds around the server clock in which a signed request is accepted. */
+  signatureWindowSeconds?: number;
+  /** Unix milliseconds; tests may move the clock. */
+  now?: () => number;
+  /** Bull Board credentials; absent or empty password: no dashboard. */
+  dashboard?: { user: string; password: string };
+}

@@ -1,0 +1,48 @@
+import { loadConfig } from '@fluxquery/config';
+import { createExportQueue } from '@fluxquery/export-job';
+import { createLogger } from '@fluxquery/logger';
+import { Redis } from 'ioredis';
+import { existsSync } from 'node:fs';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  if (existsSync('.env')) process.loadEnvFile('.env');
+  const config = loadConfig();
+  const logger = createLogger({ service: 'api', level: config.logLevel });
+  // Fail fast while Redis is away: a request should get a 503 in seconds, not hang.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
+  const queue = createExportQueue({ connection: redis, retentionMs: config.jobRetentionMs });
+  queue.on('error', (error) => logger.warn('queue.error', { error: error.message }));
+
+  const app = createApp({
+    queue,
+    pingRedis: async () => {
+      await redis.ping();
+    },
+    logger,
+    apiSecret: config.apiSecret,
+    maxBodyBytes: config.maxBodyBytes,
+    ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
+  });
+  const server = app.listen(config.serverPort, () => {
+    logger.info('api.started', { port: config.serverPort, env: config.appEnv, dashboard: Boolean(config.dashboard.password) });
+  });
+
+  const stop = (signal: string): void => {
+    logger.info('api.stopping', { signal });
+    server.close(() => {
+      void queue.close().finally(() => {
+        redis.disconnect();
+        process.exit(0);
+      });
+    });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,2 @@
+export { createExportWorker, type ExportWorker, type ExportWorkerOptions } from './export-worker';
+export { runExport, type ExportDeps, type ExportHooks } from './run-export';

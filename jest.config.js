@@ -1,0 +1,23 @@
+// Tests run on the TypeScript sources: workspace packages resolve to their src/, not to dist/.
+const fs = require('node:fs');
+const path = require('node:path');
+
+const moduleNameMapper = {};
+for (const group of ['packages', 'apps']) {
+  for (const name of fs.readdirSync(path.join(__dirname, group))) {
+    moduleNameMapper[`^@fluxquery/${name}$`] = `<rootDir>/${group}/${name}/src`;
+  }
+}
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/tests'],
+  testMatch: ['**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
+  moduleNameMapper,
+  // Integration tests share one MariaDB and one Redis on a 2-core machine.
+  maxWorkers: 2,
+  testTimeout: 60_000,
+};

@@ -1,0 +1,75 @@
+import Joi from 'joi';
+import { parseDurationMs } from './duration';
+import { parseMysqlDsn } from './mysql-dsn';
+
+const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off', '');
+
+const dsn = Joi.string().custom((value: string, helpers) => {
+  try {
+    parseMysqlDsn(value);
+    return value;
+  } catch (error) {
+    return helpers.message({ custom: `"MYSQL_DSN" ${(error as Error).message}` });
+  }
+});
+
+const duration = Joi.alternatives(Joi.string(), Joi.number()).custom((value: string | number, helpers) => {
+  const ms = parseDurationMs(String(value));
+  if (ms === undefined || ms <= 0) {
+    return helpers.message({ custom: `"{{#label}}" must be seconds or a duration such as 90s, 5m, 1h30m` });
+  }
+  return ms;
+});
+
+/**
+ * The environment, as existing deployments name it. Development and test get working defaults for a
+ * local MariaDB and Redis; production must say what it means for anything secret or location-bound.
+ */
+export const envSchema = Joi.object({
+  APP_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
+  SERVER_PORT: Joi.number().port().default(8080),
+  MYSQL_DSN: dsn.when('APP_ENV', {
+    is: 'production',
+    then: Joi.required(),
+    otherwise: Joi.any().default('root:@tcp(127.0.0.1:3306)/fluxquery_demo?parseTime=true'),
+  }),
+  REDIS_URL: Joi.string()
+    .uri({ scheme: ['redis', 'rediss'] })
+    .default('redis://127.0.0.1:6379'),
+  STORAGE_TYPE: Joi.string()
+    .valid('local')
+    .default('local')
+    .messages({ 'any.only': '"STORAGE_TYPE" must be local (s3 is not available in this release yet)' }),
+  LOCAL_STORAGE_PATH: Joi.string().default('./exports'),
+  S3_BUCKET: Joi.string().allow(''),
+  AWS_REGION: Joi.string().allow(''),
+  S3_ENDPOINT: Joi.string().uri().allow(''),
+  S3_PATH_STYLE: flag().default(false),
+  SMTP_HOST: Joi.string().hostname().allow(''),
+  SMTP_PORT: Joi.number().port().default(587),
+  SMTP_USER: Joi.string().allow(''),
+  SMTP_PASS: Joi.string().allow(''),
+  SMTP_FROM: Joi.string().email().default('exports@fluxquery.local'),
+  API_SECRET: Joi.string().when('APP_ENV', {
+    is: 'production',
+    then: Joi.string().min(16).required(),
+    otherwise: Joi.string().min(1).default('devsecret'),
+  }),
+  COMPRESSION: flag().default(false),
+  EMAIL_ATTACH_FILE: flag().default(true),
+  WORKER_COUNT: Joi.number().integer().min(1).max(64).default(2),
+  MAX_DB_CONCURRENCY: Joi.number().integer().min(1).max(1000).default(4),
+  DEFAULT_TIMEOUT: duration.default(600_000),
+  MAX_BODY_BYTES: Joi.number().integer().min(1024).max(10_485_760).default(65_536),
+  JOB_RETENTION: duration.default(7 * 24 * 3_600_000),
+  DASHBOARD_USER: Joi.string().default('admin'),
+  DASHBOARD_PASSWORD: Joi.string().allow('').when('APP_ENV', {
+    is: 'production',
+    then: Joi.string().min(12).allow(''),
+    otherwise: Joi.any().default('admin'),
+  }),
+  LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
+})
+  // The environment holds much more than our variables (PATH, HOME, ...): those are not ours to judge.
+  .unknown(true);
+

@@ -1,0 +1,3 @@
+export { loadConfig, ConfigError, type Config } from './load-config';
+export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysql-dsn';
+export { parseDurationMs } from './duration';

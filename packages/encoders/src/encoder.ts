@@ -1,0 +1,49 @@
+/**
+ * How a column's values are written, decided once from the database's column metadata,
+ * never per value from JavaScript types.
+ */
+export type ColumnKind =
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'year'
+  | 'date'
+  | 'datetime'
+  | 'time'
+  | 'text'
+  | 'json'
+  | 'binary'
+  | 'bit';
+
+export interface Column {
+  name: string;
+  kind: ColumnKind;
+}
+
+/**
+ * One row in SELECT order. Values are what the MySQL reader gives: null, a string (text, dates,
+ * decimals, big integers, floats exactly as the server printed them), a number (small integers,
+ * YEAR), or a Buffer (binary strings, BIT).
+ */
+export type Row = readonly unknown[];
+
+export interface EncodeStats {
+  /** Rows encoded so far; the caller reads it for progress. */
+  rows: number;
+}
+
+export interface EncodeInput {
+  columns: readonly Column[];
+  /** Rows arrive in batches, so that per-row work stays synchronous and cheap. */
+  batches: AsyncIterable<readonly Row[]>;
+  stats: EncodeStats;
+}
+
+/** A streaming transform from row batches to large byte chunks. */
+export interface Encoder {
+  readonly format: string;
+  /** Without a dot, and without the compression suffix. */
+  readonly extension: string;
+  readonly contentType: string;
+  encode(input: EncodeInput): AsyncIterable<Buffer>;
+}

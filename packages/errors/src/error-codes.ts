@@ -1,0 +1,33 @@
+/**
+ * Every error the service can report, and what it means on the wire.
+ * `retryable` tells the worker whether BullMQ should try the job again.
+ */
+export const ERROR_CODES = {
+  BAD_REQUEST: { status: 400, retryable: false },
+  INVALID_JSON: { status: 400, retryable: false },
+  VALIDATION_FAILED: { status: 400, retryable: false },
+  INVALID_QUERY: { status: 400, retryable: false },
+  MISSING_SIGNATURE: { status: 401, retryable: false },
+  INVALID_SIGNATURE: { status: 401, retryable: false },
+  TIMESTAMP_OUT_OF_WINDOW: { status: 401, retryable: false },
+  UNAUTHORIZED: { status: 401, retryable: false },
+  NOT_FOUND: { status: 404, retryable: false },
+  METHOD_NOT_ALLOWED: { status: 405, retryable: false },
+  PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
+  UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
+  INTERNAL: { status: 500, retryable: false },
+  SERVICE_UNAVAILABLE: { status: 503, retryable: true },
+  // Job failures: the status is what a caller would have got had the work run inline.
+  INVALID_JOB: { status: 400, retryable: false },
+  QUERY_FAILED: { status: 422, retryable: false },
+  QUERY_TIMEOUT: { status: 422, retryable: false },
+  DATABASE_UNAVAILABLE: { status: 503, retryable: true },
+  STORAGE_FAILED: { status: 503, retryable: true },
+  CANCELLED: { status: 409, retryable: false },
+} as const satisfies Record<string, { status: number; retryable: boolean }>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export function statusForCode(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}

@@ -1,0 +1,15 @@
+export {
+  EXPORT_QUEUE_NAME,
+  EXPORT_JOB_NAME,
+  EXPORT_SCHEMA_VERSION,
+  EXPORT_FORMATS,
+  COMPRESSIONS,
+  parseExportJobData,
+  type ExportFormat,
+  type Compression,
+  type ExportJobData,
+  type ExportJobResult,
+  type ExportProgress,
+} from './export-job';
+export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
+export { createExportQueue, exportJobOptions, type ExportQueue, type ExportQueueOptions } from './export-queue';

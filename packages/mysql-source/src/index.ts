@@ -1,0 +1,3 @@
+export { openExportQuery, type ExportQuery, type ExportQueryOptions, type MysqlConnectionOptions } from './open-export-query';
+export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds';
+export { toQueryError } from './mysql-errors';

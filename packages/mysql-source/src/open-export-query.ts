@@ -1,0 +1,122 @@
+import { AppError } from '@fluxquery/errors';
+import { createConnection, type Connection, type FieldPacket } from 'mysql2';
+import { describeColumn, type ColumnInfo } from './column-kinds';
+import { toQueryError } from './mysql-errors';
+import { collectRowBatches } from './row-batches';
+
+export interface MysqlConnectionOptions {
+  host: string;
+  port: number;
+  socketPath?: string;
+  user: string;
+  password: string;
+  database: string;
+  tls?: { rejectUnauthorized: boolean };
+}
+
+export interface ExportQueryOptions {
+  connection: MysqlConnectionOptions;
+  sql: string;
+  /** Covers the whole export, including time spent waiting on a slow consumer. */
+  timeoutMs: number;
+  signal?: AbortSignal;
+}
+
+export interface ExportQuery {
+  columns: ColumnInfo[];
+  /** Rows in SELECT order, as arrays, in batches; errors are already AppErrors. */
+  batches: AsyncIterable<unknown[][]>;
+  /** Ends the session: commits after a complete read, otherwise drops the connection. Idempotent. */
+  close(): Promise<void>;
+}
+
+// The JS timer fires a little after the server's own limit, so the server's clearer error wins the race.
+const CLIENT_TIMEOUT_GRACE_MS = 2_000;
+
+/**
+ * Opens a dedicated read-only session and starts streaming one SELECT. Every value keeps its exact
+ * text: BIGINT and DECIMAL as strings, dates as the server prints them (TIMESTAMP in UTC), JSON as text.
+ */
+export async function openExportQuery(options: ExportQueryOptions): Promise<ExportQuery> {
+  const connection = createConnection({
+    ...options.connection,
+    ...(options.connection.tls ? { ssl: options.connection.tls } : {}),
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
+    rowsAsArray: true,
+    multipleStatements: false,
+    connectTimeout: 10_000,
+  });
+  // A session-level error (lost socket) is also reported to the running query; this keeps it off
+  // the process's unhandled 'error' path.
+  connection.on('error', () => undefined);
+
+  let isClosed = false;
+  let isComplete = false;
+  const close = async (): Promise<void> => {
+    if (isClosed) return;
+    isClosed = true;
+    clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+    if (isComplete) await connection.promise().query('COMMIT').catch(() => undefined);
+    if (isComplete) await connection.promise().end().catch(() => connection.destroy());
+    else connection.destroy();
+  };
+
+  let stopReason: AppError | undefined;
+  const stop = (reason: AppError): void => {
+    stopReason ??= reason;
+    connection.destroy();
+  };
+  const onAbort = (): void => stop(new AppError('CANCELLED', 'the export was cancelled'));
+  const timer = setTimeout(
+    () => stop(new AppError('QUERY_TIMEOUT', `the export took longer than its ${Math.round(options.timeoutMs / 1000)} s time limit`)),
+    options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS,
+  );
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+
+  try {
+    await startReadOnlySession(connection, options.timeoutMs);
+    const query = connection.query({ sql: options.sql, rowsAsArray: true });
+    const source = collectRowBatches(
+      query,
+      () => connection.pause(),
+      () => connection.resume(),
+    );
+    const fields = (await source.fields) as FieldPacket[];
+    const columns = fields.map(describeColumn);
+
+    async function* batches(): AsyncGenerator<unknown[][]> {
+      try {
+        yield* source.batches;
+        isComplete = true;
+      } catch (error) {
+        throw stopReason ?? toQueryError(error, options.timeoutMs);
+      } finally {
+        // Runs too when the consumer stops early (a storage failure): the query must not linger.
+        await close();
+      }
+    }
+    return { columns, batches: batches(), close };
+  } catch (error) {
+    await close();
+    throw stopReason ?? toQueryError(error, options.timeoutMs);
+  }
+}
+
+async function startReadOnlySession(connection: Connection, timeoutMs: number): Promise<void> {
+  const session = connection.promise();
+  const [rows] = await session.query<import('mysql2').RowDataPacket[]>('SELECT VERSION() AS version');
+  const version = String((rows[0] as { version?: string } | undefined)?.version ?? '');
+  const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
+  // The limit must cover the whole export: MariaDB counts time blocked on our backpressure too.
+  const limit = /mariadb/i.test(version)
+    ? `max_statement_time = ${seconds}`
+    : `max_execution_time = ${seconds * 1000}`;
+  await session.query(`SET SESSION ${limit}, SESSION time_zone = '+00:00'`);
+  await session.query('SET SESSION TRANSACTION READ ONLY');
+  await session.query('START TRANSACTION READ ONLY');
+}

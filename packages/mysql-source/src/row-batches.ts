@@ -1,0 +1,73 @@
+import type { Query } from 'mysql2';
+
+/** Rows waiting for the consumer before the socket is paused. */
+const HIGH_WATER_ROWS = 4096;
+
+export interface RowBatchSource {
+  batches: AsyncIterable<unknown[][]>;
+  /** Resolves with the column metadata, or rejects with the query's error. */
+  fields: Promise<unknown[]>;
+}
+
+/**
+ * Collects a mysql2 query's rows into batches, pausing the connection's socket while the consumer
+ * is behind (real backpressure down to TCP). We read the Query emitter directly instead of
+ * `query.stream()`: an object-mode Readable costs a promise per row under `for await`, and its
+ * close handler emits 'end' even after a destroy, which would make a broken export look complete.
+ */
+export function collectRowBatches(query: Query, pause: () => void, resume: () => void): RowBatchSource {
+  let buffer: unknown[][] = [];
+  let failure: unknown;
+  let isDone = false;
+  let isPaused = false;
+  let wake: (() => void) | undefined;
+  const notify = (): void => {
+    const fn = wake;
+    wake = undefined;
+    fn?.();
+  };
+
+  const fields = new Promise<unknown[]>((resolve, reject) => {
+    query.once('fields', (list: unknown[]) => resolve(list));
+    query.once('error', reject);
+    query.once('end', () => reject(new Error('the statement returned no result set')));
+  });
+  fields.catch(() => undefined); // read by the caller; never an unhandled rejection here
+
+  query.on('result', (row: unknown) => {
+    buffer.push(row as unknown[]);
+    if (!isPaused && buffer.length >= HIGH_WATER_ROWS) {
+      isPaused = true;
+      pause();
+    }
+    notify();
+  });
+  query.on('error', (error: unknown) => {
+    failure = error;
+    notify();
+  });
+  query.on('end', () => {
+    isDone = true;
+    notify();
+  });
+
+  async function* batches(): AsyncGenerator<unknown[][]> {
+    for (;;) {
+      if (buffer.length > 0) {
+        const batch = buffer;
+        buffer = [];
+        if (isPaused) {
+          isPaused = false;
+          resume();
+        }
+        yield batch;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (isDone) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+    }
+  }
+
+  return { batches: batches(), fields };
+}

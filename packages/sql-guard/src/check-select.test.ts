@@ -1,0 +1,32 @@
+import { checkSelectQuery } from './check-select';
+
+describe('checkSelectQuery', () => {
+  it.each([
+    'SELECT * FROM users LIMIT 10',
+    'select id, name from users where deleted_at is null;',
+    "SELECT id FROM users WHERE note = 'DROP TABLE users'",
+    'SELECT 1 UNION SELECT 2',
+    'WITH recent AS (SELECT * FROM transactions) SELECT user_id, SUM(amount) FROM recent GROUP BY user_id',
+    'SELECT id, ROW_NUMBER() OVER (ORDER BY score DESC) AS rank_no FROM users',
+    '-- the weekly report\nSELECT id FROM users /* plain comment */',
+  ])('lets %s through', (sql) => {
+    expect(() => checkSelectQuery(sql)).not.toThrow();
+  });
+
+  it.each([
+    ['', /empty/],
+    ['DELETE FROM users', /only SELECT.*DELETE/],
+    ['UPDATE users SET name = 1', /only SELECT.*UPDATE/],
+    ['DROP TABLE users', /only SELECT/],
+    ['SELECT 1; DROP TABLE users', /exactly one statement/],
+    ['SELECT 1; SELECT 2', /exactly one statement/],
+    ['SELECT 1 /*!, SLEEP(3) */', /executable comments/],
+    ['SELECT /*+ MAX_EXECUTION_TIME(1) */ 1', /executable comments/],
+    ["SELECT * INTO OUTFILE '/tmp/x' FROM users", /INTO OUTFILE/],
+    ['SELECT * FROM users FOR UPDATE', /locking reads/],
+    ['SELEKT * FROM users', /could not be parsed/],
+    ['SELECT 1\u0000', /NUL/],
+  ])('refuses %j', (sql, message) => {
+    expect(() => checkSelectQuery(sql)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY', message: expect.stringMatching(message) }));
+  });
+});

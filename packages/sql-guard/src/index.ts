@@ -1,0 +1,1 @@
+export { checkSelectQuery } from './check-select';

@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import { createConnection, type Connection } from 'mysql2/promise';
+
+export interface TestServer {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+}
+
+/** The MariaDB the tests use: the local one, unless TEST_MYSQL_HOST/PORT/USER/PASSWORD say otherwise. */
+export function testServer(env: NodeJS.ProcessEnv = process.env): TestServer {
+  return {
+    host: env.TEST_MYSQL_HOST ?? '127.0.0.1',
+    port: Number(env.TEST_MYSQL_PORT ?? 3306),
+    user: env.TEST_MYSQL_USER ?? 'root',
+    password: env.TEST_MYSQL_PASSWORD ?? '',
+  };
+}
+
+export interface TestDatabase {
+  name: string;
+  connection: TestServer & { database: string };
+  /** An admin session on the database, for setting up tables and reading them back. */
+  db: Connection;
+  drop(): Promise<void>;
+}
+
+/** A fresh database with a unique name, so test files never see each other's tables. */
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const server = testServer();
+  const name = `fq_test_${label.replace(/[^a-z0-9_]/gi, '_').slice(0, 30)}_${randomBytes(4).toString('hex')}`;
+  const admin = await createConnection({ ...server });
+  await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
+  await admin.end();
+  const db = await createConnection({ ...server, database: name, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, charset: 'utf8mb4' });
+  return {
+    name,
+    connection: { ...server, database: name },
+    db,
+    async drop() {
+      await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      await db.end();
+    },
+  };
+}
