@@ -1,5 +1,5 @@
 import { AppError } from '@fluxquery/errors';
-import { createConnection, type Connection, type FieldPacket } from 'mysql2';
+import { createConnection, type Connection, type FieldPacket, type RowDataPacket } from 'mysql2';
 import { describeColumn, type ColumnInfo } from './column-kinds';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
@@ -66,9 +66,15 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     else connection.destroy();
   };
 
+  // Stopping (time limit, cancel) drops the connection; mysql2 does not always fail the command in
+  // flight when its socket is destroyed, so every wait below also races `stopped`.
   let stopReason: AppError | undefined;
+  let rejectStopped: (reason: AppError) => void = () => undefined;
+  const stopped = new Promise<never>((_, reject) => (rejectStopped = reject));
+  stopped.catch(() => undefined);
   const stop = (reason: AppError): void => {
     stopReason ??= reason;
+    rejectStopped(stopReason);
     connection.destroy();
   };
   const onAbort = (): void => stop(new AppError('CANCELLED', 'the export was cancelled'));
@@ -76,17 +82,19 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     () => stop(new AppError('QUERY_TIMEOUT', `the export took longer than its ${Math.round(options.timeoutMs / 1000)} s time limit`)),
     options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS,
   );
+  if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    await startReadOnlySession(connection, options.timeoutMs);
+    await Promise.race([startReadOnlySession(connection, options.timeoutMs), stopped]);
     const query = connection.query({ sql: options.sql, rowsAsArray: true });
     const source = collectRowBatches(
       query,
       () => connection.pause(),
       () => connection.resume(),
+      stopped,
     );
-    const fields = (await source.fields) as FieldPacket[];
+    const fields = (await Promise.race([source.fields, stopped])) as FieldPacket[];
     const columns = fields.map(describeColumn);
 
     async function* batches(): AsyncGenerator<unknown[][]> {
@@ -109,8 +117,8 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
 
 async function startReadOnlySession(connection: Connection, timeoutMs: number): Promise<void> {
   const session = connection.promise();
-  const [rows] = await session.query<import('mysql2').RowDataPacket[]>('SELECT VERSION() AS version');
-  const version = String((rows[0] as { version?: string } | undefined)?.version ?? '');
+  const [rows] = await session.query<RowDataPacket[][]>({ sql: 'SELECT VERSION()', rowsAsArray: true });
+  const version = String(rows[0]?.[0] ?? '');
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   // The limit must cover the whole export: MariaDB counts time blocked on our backpressure too.
   const limit = /mariadb/i.test(version)

@@ -15,7 +15,7 @@ export interface RowBatchSource {
  * `query.stream()`: an object-mode Readable costs a promise per row under `for await`, and its
  * close handler emits 'end' even after a destroy, which would make a broken export look complete.
  */
-export function collectRowBatches(query: Query, pause: () => void, resume: () => void): RowBatchSource {
+export function collectRowBatches(query: Query, pause: () => void, resume: () => void, stopped: Promise<never>): RowBatchSource {
   let buffer: unknown[][] = [];
   let failure: unknown;
   let isDone = false;
@@ -48,6 +48,10 @@ export function collectRowBatches(query: Query, pause: () => void, resume: () =>
   });
   query.on('end', () => {
     isDone = true;
+    notify();
+  });
+  stopped.catch((reason: unknown) => {
+    failure ??= reason;
     notify();
   });
 

@@ -1,0 +1,126 @@
+import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import { openExportQuery, type ExportQueryOptions } from './open-export-query';
+
+let testDb: TestDatabase;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase('mysql_source');
+  await testDb.db.query(`CREATE TABLE items (
+    id BIGINT UNSIGNED PRIMARY KEY, price DECIMAL(30,10), qty INT, ratio DOUBLE, label VARCHAR(50),
+    made DATE, seen DATETIME(3), stamp TIMESTAMP NULL, took TIME, yr YEAR, doc JSON, raw VARBINARY(8), bits BIT(10))`);
+  await testDb.db.query(`INSERT INTO items VALUES
+    (18446744073709551615, 12345678901234567890.0123456789, -5, 0.1, 'Zoë, "q"', '2026-02-28', '2026-02-28 23:59:59.123', '2026-01-01 12:00:00', '-838:59:59', 2026, '{"a": [1, 2.50]}', x'00ff', b'1000000001'),
+    (9007199254740993, NULL, NULL, NULL, '', NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL)`);
+  await testDb.db.query('CREATE TABLE numbers (n INT PRIMARY KEY)');
+  await testDb.db.query('INSERT INTO numbers SELECT seq FROM seq_1_to_50000');
+});
+
+afterAll(async () => testDb.drop());
+
+const options = (sql: string, extra: Partial<ExportQueryOptions> = {}): ExportQueryOptions => ({
+  connection: testDb.connection,
+  sql,
+  timeoutMs: 10_000,
+  ...extra,
+});
+
+async function readAll(batches: AsyncIterable<unknown[][]>): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  for await (const batch of batches) rows.push(...batch);
+  return rows;
+}
+
+describe('openExportQuery', () => {
+  it('gives column kinds from metadata and every value exactly as MariaDB holds it', async () => {
+    const query = await openExportQuery(options('SELECT * FROM items ORDER BY id DESC'));
+    expect(query.columns.map((c) => [c.name, c.kind])).toEqual([
+      ['id', 'integer'], ['price', 'decimal'], ['qty', 'integer'], ['ratio', 'float'], ['label', 'text'],
+      ['made', 'date'], ['seen', 'datetime'], ['stamp', 'datetime'], ['took', 'time'], ['yr', 'year'],
+      ['doc', 'json'], ['raw', 'binary'], ['bits', 'bit'],
+    ]);
+    const rows = await readAll(query.batches);
+    expect(rows[0]).toEqual([
+      '18446744073709551615', '12345678901234567890.0123456789', -5, 0.1, 'Zoë, "q"', '2026-02-28',
+      '2026-02-28 23:59:59.123', '2026-01-01 12:00:00', '-838:59:59', 2026, '{"a": [1, 2.50]}',
+      Buffer.from([0, 255]), Buffer.from([0b10, 0b00000001]),
+    ]);
+    expect(rows[1]?.slice(0, 5)).toEqual(['9007199254740993', null, null, null, '']);
+  });
+
+  it('runs in a read-only transaction with the time limit set for the session', async () => {
+    const query = await openExportQuery(options('SELECT @@session.tx_read_only AS ro, @@session.max_statement_time AS limit_s, @@session.time_zone AS tz', { timeoutMs: 90_000 }));
+    expect(await readAll(query.batches)).toEqual([['1', 90, '+00:00']]);
+  });
+
+  it('refuses a write smuggled in through a stored function, leaving the data untouched', async () => {
+    await testDb.db.query('CREATE TABLE audit (note VARCHAR(20))');
+    await testDb.db.query("CREATE FUNCTION sneaky_write() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO audit VALUES ('written'); RETURN 1; END");
+    const attempt = openExportQuery(options('SELECT sneaky_write()')).then((q) => readAll(q.batches));
+    await expect(attempt).rejects.toMatchObject({ code: 'QUERY_FAILED', message: expect.stringMatching(/READ ONLY/i) });
+    const [rows] = await testDb.db.query<import('mysql2').RowDataPacket[]>('SELECT COUNT(*) AS n FROM audit');
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it('reports a missing table as a permanent QUERY_FAILED with MySQL’s own message', async () => {
+    await expect(openExportQuery(options('SELECT * FROM no_such_table'))).rejects.toMatchObject({
+      code: 'QUERY_FAILED',
+      retryable: false,
+      message: expect.stringMatching(/no_such_table' doesn't exist/),
+    });
+  });
+
+  it('stops a query that outlives its time limit with QUERY_TIMEOUT', async () => {
+    const started = Date.now();
+    const query = openExportQuery(options('SELECT SLEEP(5)', { timeoutMs: 1_000 }));
+    await expect(query.then((q) => readAll(q.batches))).rejects.toMatchObject({ code: 'QUERY_TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('reports an unreachable server as retryable DATABASE_UNAVAILABLE', async () => {
+    await expect(openExportQuery({ ...options('SELECT 1'), connection: { ...testDb.connection, port: 1 } })).rejects.toMatchObject({
+      code: 'DATABASE_UNAVAILABLE',
+      retryable: true,
+    });
+  });
+
+  it('streams every row in batches and pauses the socket while the consumer is slow', async () => {
+    const query = await openExportQuery(options('SELECT n FROM numbers ORDER BY n'));
+    let count = 0;
+    let largest = 0;
+    let isOrdered = true;
+    for await (const batch of query.batches) {
+      largest = Math.max(largest, batch.length);
+      for (const [n] of batch) isOrdered &&= n === ++count;
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
+    expect(count).toBe(50_000);
+    expect(isOrdered).toBe(true);
+    expect(largest).toBeGreaterThan(1);
+    // The buffer is capped near the high-water mark (plus what was already in flight), never the whole result.
+    expect(largest).toBeLessThan(20_000);
+  });
+
+  it('drops the session when the consumer stops early', async () => {
+    const query = await openExportQuery(options('SELECT n FROM numbers'));
+    for await (const batch of query.batches) {
+      expect(batch.length).toBeGreaterThan(0);
+      break;
+    }
+    await query.close();
+    const [rows] = await testDb.db.query<import('mysql2').RowDataPacket[]>(
+      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT n FROM numbers%'",
+    );
+    expect(Number(rows[0]?.n)).toBe(0);
+  });
+
+  it('stops at once when its signal aborts, with CANCELLED', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    setTimeout(() => controller.abort(), 300);
+    // MariaDB buffers even the column metadata until ~16 KB of rows are ready, so the cancel may
+    // land before or after the rows start: either way it must end the export at once.
+    const run = openExportQuery(options('SELECT n, SLEEP(0.01) FROM numbers', { signal: controller.signal }));
+    await expect(run.then((query) => readAll(query.batches))).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});

@@ -1,0 +1,98 @@
+import { createApp } from '@fluxquery/api';
+import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
+import { createSilentLogger } from '@fluxquery/logger';
+import { signV1 } from '@fluxquery/signing';
+import { createLocalStorage } from '@fluxquery/storage';
+import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix, type TestDatabase } from '@fluxquery/testkit';
+import { createExportWorker, type ExportWorker } from '@fluxquery/worker';
+import type { Express } from 'express';
+import { Redis } from 'ioredis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import request from 'supertest';
+
+export const SECRET = 'devsecret';
+
+export interface Harness {
+  app: Express;
+  queue: ExportQueue;
+  testDb: TestDatabase;
+  storageRoot: string;
+  startWorker(options?: { compressByDefault?: boolean; timeoutMs?: number }): ExportWorker;
+  /** A request signed the way an existing client signs it (v1). */
+  signed(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string): request.Test;
+  close(): Promise<void>;
+}
+
+/** Real MariaDB, real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
+export async function createHarness(label: string): Promise<Harness> {
+  const testDb = await createTestDatabase(label);
+  const prefix = uniquePrefix(label);
+  const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
+  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000 });
+  const logger = createSilentLogger();
+  const app = createApp({ queue, pingRedis: async () => void (await redis.ping()), logger, apiSecret: SECRET, maxBodyBytes: 65_536 });
+  const workers: ExportWorker[] = [];
+  const workerRedis: Redis[] = [];
+
+  return {
+    app,
+    queue,
+    testDb,
+    storageRoot,
+    startWorker(options = {}) {
+      const newWorkerRedis = (): Redis => {
+        const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+        workerRedis.push(connection);
+        return connection;
+      };
+      const worker = createExportWorker(
+        {
+          mysql: testDb.connection,
+          storage: createLocalStorage({ root: storageRoot }),
+          logger,
+          isCompressedByDefault: options.compressByDefault ?? false,
+          timeoutMs: options.timeoutMs ?? 30_000,
+          progressEveryMs: 100,
+        },
+        { connection: newWorkerRedis(), prefix, concurrency: 2 },
+      );
+      workers.push(worker);
+      return worker;
+    },
+    signed(method, urlPath, body = '') {
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const signature = signV1({ secret: SECRET, method, path: urlPath.split('?')[0] ?? '', body, timestamp });
+      const agent = request(app);
+      const req = method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
+      req.set('X-Timestamp', timestamp).set('X-Signature', signature);
+      return body ? req.set('Content-Type', 'application/json').send(body) : req;
+    },
+    async close() {
+      await Promise.all(workers.map((worker) => worker.close()));
+      workerRedis.forEach((connection) => connection.disconnect());
+      await queue.close();
+      redis.disconnect();
+      await deleteRedisPrefix(prefix);
+      await testDb.drop();
+      await rm(storageRoot, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls GET /export/:id, as a client would, until the status is final. Returns every status seen. */
+export async function pollUntilDone(harness: Harness, jobId: string, timeoutMs = 30_000): Promise<{ seen: string[]; body: Record<string, any> }> {
+  const seen: string[] = [];
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await harness.signed('GET', `/export/${jobId}`);
+    if (res.status !== 200) throw new Error(`GET /export/${jobId} answered ${res.status}: ${JSON.stringify(res.body)}`);
+    const status = res.body.status as string;
+    if (seen[seen.length - 1] !== status) seen.push(status);
+    if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(status)) return { seen, body: res.body };
+    if (Date.now() > deadline) throw new Error(`job ${jobId} still ${status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
