@@ -40,7 +40,10 @@ async function exportAndWait(query: string, extra: Record<string, unknown> = {})
 
 async function databaseRows(sql: string): Promise<string[][]> {
   const [rows] = await harness.testDb.db.query<RowDataPacket[][]>({ sql, rowsAsArray: true });
-  return rows.map((row) => row.map((value) => (value === null ? '' : String(value))));
+  // The test connection reads every column as a string (or null), so this is MariaDB's own text.
+  return (rows as unknown as (string | number | null)[][]).map((row) =>
+    row.map((value) => (value === null ? '' : String(value))),
+  );
 }
 
 describe('a signed CSV export, end to end', () => {
@@ -55,11 +58,13 @@ describe('a signed CSV export, end to end', () => {
     expect(path.dirname(status.result.location as string).startsWith(harness.storageRoot)).toBe(true);
 
     const text = file.toString('utf8');
-    const records = parse(text) as string[][];
+    const records: string[][] = parse(text);
     expect(records[0]).toEqual(['id', 'name', 'email', 'created_at', 'updated_at', 'is_active', 'score']);
     expect(records.slice(1)).toEqual(await databaseRows('SELECT * FROM users ORDER BY id'));
     // Exact: BIGINT beyond 2^53 and DECIMAL scale survive as written by the server.
-    expect(text).toContain('\r\n9007199254740993,"O\'Brien, ""Pat""",b@example.com,2026-01-02 03:04:06,2026-02-01 00:00:00,0,-20.00\r\n');
+    expect(text).toContain(
+      '\r\n9007199254740993,"O\'Brien, ""Pat""",b@example.com,2026-01-02 03:04:06,2026-02-01 00:00:00,0,-20.00\r\n',
+    );
     expect(text).toContain('\r\n9223372036854775807,Zoë Ünal 🚀 中文,');
     // Empty string is "", NULL is an empty field.
     expect(text).toContain('\r\n5,"",e@example.com,2026-01-01 00:00:00,,0,0.00\r\n');
@@ -71,9 +76,18 @@ describe('a signed CSV export, end to end', () => {
     await harness.testDb.db.query('CREATE TABLE numbers (n INT PRIMARY KEY)');
     await harness.testDb.db.query('INSERT INTO numbers SELECT seq FROM seq_1_to_1000');
     await harness.queue.pause();
-    const created = await harness.signed('POST', '/export', body('SELECT a.n, b.n AS m FROM numbers a CROSS JOIN numbers b'));
+    const created = await harness.signed(
+      'POST',
+      '/export',
+      body('SELECT a.n, b.n AS m FROM numbers a CROSS JOIN numbers b'),
+    );
     const pending = await harness.signed('GET', `/export/${created.body.job_id}`);
-    expect(pending.body).toMatchObject({ status: 'PENDING', progress: { rows: 0, bytes: 0 }, result: null, error: null });
+    expect(pending.body).toMatchObject({
+      status: 'PENDING',
+      progress: { rows: 0, bytes: 0 },
+      result: null,
+      error: null,
+    });
     await harness.queue.resume();
 
     const progressSeen: number[] = [];
@@ -105,17 +119,24 @@ describe('a signed CSV export, end to end', () => {
     const before = await readdir(harness.storageRoot, { recursive: true });
     const { seen, body: status } = await exportAndWait('SELECT * FROM no_such_table');
     expect(seen[seen.length - 1]).toBe('FAILED');
-    expect(status.error).toEqual({ code: 'QUERY_FAILED', message: expect.stringContaining("no_such_table' doesn't exist") });
+    expect(status.error).toEqual({
+      code: 'QUERY_FAILED',
+      message: expect.stringContaining("no_such_table' doesn't exist"),
+    });
     expect(status.attempts).toBe(1);
     expect(status.result).toBeNull();
     const after = await readdir(harness.storageRoot, { recursive: true });
-    expect(after.filter((name) => !name.startsWith('.partial'))).toEqual(before.filter((name) => !name.startsWith('.partial')));
+    expect(after.filter((name) => !name.startsWith('.partial'))).toEqual(
+      before.filter((name) => !name.startsWith('.partial')),
+    );
     expect(await readdir(path.join(harness.storageRoot, '.partial'))).toEqual([]);
   });
 
   it('answers 404 in the error shape for an unknown job', async () => {
     const res = await harness.signed('GET', '/export/00000000-0000-4000-8000-000000000000');
     expect(res.status).toBe(404);
-    expect(res.body).toEqual({ error: { code: 'NOT_FOUND', message: expect.any(String), requestId: expect.any(String) } });
+    expect(res.body).toEqual({
+      error: { code: 'NOT_FOUND', message: expect.any(String), requestId: expect.any(String) },
+    });
   });
 });

@@ -3,7 +3,13 @@ import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { signV1 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
-import { createTestDatabase, deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix, type TestDatabase } from '@fluxquery/testkit';
+import {
+  createTestDatabase,
+  deleteRedisPrefix,
+  TEST_REDIS_URL,
+  uniquePrefix,
+  type TestDatabase,
+} from '@fluxquery/testkit';
 import { createExportWorker, type ExportWorker } from '@fluxquery/worker';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
@@ -33,7 +39,13 @@ export async function createHarness(label: string): Promise<Harness> {
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000 });
   const logger = createSilentLogger();
-  const app = createApp({ queue, pingRedis: async () => void (await redis.ping()), logger, apiSecret: SECRET, maxBodyBytes: 65_536 });
+  const app = createApp({
+    queue,
+    pingRedis: async () => void (await redis.ping()),
+    logger,
+    apiSecret: SECRET,
+    maxBodyBytes: 65_536,
+  });
   const workers: ExportWorker[] = [];
   const workerRedis: Redis[] = [];
 
@@ -66,7 +78,8 @@ export async function createHarness(label: string): Promise<Harness> {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const signature = signV1({ secret: SECRET, method, path: urlPath.split('?')[0] ?? '', body, timestamp });
       const agent = request(app);
-      const req = method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
+      const req =
+        method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
       req.set('X-Timestamp', timestamp).set('X-Signature', signature);
       return body ? req.set('Content-Type', 'application/json').send(body) : req;
     },
@@ -83,7 +96,11 @@ export async function createHarness(label: string): Promise<Harness> {
 }
 
 /** Polls GET /export/:id, as a client would, until the status is final. Returns every status seen. */
-export async function pollUntilDone(harness: Harness, jobId: string, timeoutMs = 30_000): Promise<{ seen: string[]; body: Record<string, any> }> {
+export async function pollUntilDone(
+  harness: Harness,
+  jobId: string,
+  timeoutMs = 30_000,
+): Promise<{ seen: string[]; body: Record<string, any> }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -12,7 +12,10 @@ export interface ExportRequest {
 const schema = Joi.object({
   query: Joi.string().min(1).max(100_000).required(),
   // One plain address: no display name, list, group or line break can re-route the mail.
-  email: Joi.string().max(254).email({ tlds: { allow: false }, multiple: false }).required(),
+  email: Joi.string()
+    .max(254)
+    .email({ tlds: { allow: false }, multiple: false })
+    .required(),
   format: Joi.string()
     .valid(...EXPORT_FORMATS)
     .default('csv'),
@@ -40,10 +43,10 @@ export function parseExportRequest(body: Buffer): ExportRequest {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new AppError('VALIDATION_FAILED', 'the request body must be a JSON object');
   }
-  const { value, error } = schema.validate(json, { abortEarly: false, convert: false });
-  if (error) {
-    const details = error.details.map((d) => ({ field: d.path.join('.'), message: d.message }));
+  const result = schema.validate(json, { abortEarly: false, convert: false }) as Joi.ValidationResult<ExportRequest>;
+  if (result.error) {
+    const details = result.error.details.map((d) => ({ field: d.path.join('.'), message: d.message }));
     throw new AppError('VALIDATION_FAILED', details.map((d) => d.message).join('; '), { details });
   }
-  return value as ExportRequest;
+  return result.value;
 }

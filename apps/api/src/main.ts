@@ -5,7 +5,7 @@ import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
 
-async function main(): Promise<void> {
+function main(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger({ service: 'api', level: config.logLevel });
@@ -26,7 +26,11 @@ async function main(): Promise<void> {
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
   const server = app.listen(config.serverPort, () => {
-    logger.info('api.started', { port: config.serverPort, env: config.appEnv, dashboard: Boolean(config.dashboard.password) });
+    logger.info('api.started', {
+      port: config.serverPort,
+      env: config.appEnv,
+      dashboard: Boolean(config.dashboard.password),
+    });
   });
 
   const stop = (signal: string): void => {
@@ -42,7 +46,9 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main().catch((error: unknown) => {
+try {
+  main();
+} catch (error) {
   process.stderr.write(`api failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
-});
+}

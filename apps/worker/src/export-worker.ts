@@ -1,4 +1,9 @@
-import { EXPORT_JOB_NAME, EXPORT_QUEUE_NAME, type ExportJobData, type ExportJobResult } from '@fluxquery/export-job';
+import {
+  type EXPORT_JOB_NAME,
+  EXPORT_QUEUE_NAME,
+  type ExportJobData,
+  type ExportJobResult,
+} from '@fluxquery/export-job';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { processExportJob } from './export.processor';
 import type { ExportDeps } from './run-export';
@@ -13,11 +18,15 @@ export interface ExportWorkerOptions {
 export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 
 export function createExportWorker(deps: ExportDeps, options: ExportWorkerOptions): ExportWorker {
-  const worker: ExportWorker = new Worker(EXPORT_QUEUE_NAME, (job, _token, signal) => processExportJob(deps, job, signal), {
-    connection: options.connection,
-    ...(options.prefix ? { prefix: options.prefix } : {}),
-    concurrency: options.concurrency,
-  });
+  const worker: ExportWorker = new Worker(
+    EXPORT_QUEUE_NAME,
+    (job, _token, signal) => processExportJob(deps, job, signal),
+    {
+      connection: options.connection,
+      ...(options.prefix ? { prefix: options.prefix } : {}),
+      concurrency: options.concurrency,
+    },
+  );
   worker.on('error', (error) => deps.logger.error('worker.error', { error: error.message }));
   return worker;
 }

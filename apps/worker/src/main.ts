@@ -24,10 +24,20 @@ async function main(): Promise<void> {
   await queue.close();
 
   const worker = createExportWorker(
-    { mysql: config.mysql, storage, logger, isCompressedByDefault: config.compression, timeoutMs: config.defaultTimeoutMs },
+    {
+      mysql: config.mysql,
+      storage,
+      logger,
+      isCompressedByDefault: config.compression,
+      timeoutMs: config.defaultTimeoutMs,
+    },
     { connection, concurrency: config.workerCount },
   );
-  logger.info('worker.started', { concurrency: config.workerCount, mysql: describeMysql(config.mysql), storage: config.storage.localPath });
+  logger.info('worker.started', {
+    concurrency: config.workerCount,
+    mysql: describeMysql(config.mysql),
+    storage: config.storage.localPath,
+  });
 
   let isStopping = false;
   const stop = (signal: string): void => {

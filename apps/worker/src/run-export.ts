@@ -86,8 +86,12 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
       durationMs: finishedAt.getTime() - startedAt.getTime(),
     };
   } catch (error) {
-    await writer?.abort().catch((abortError: unknown) => deps.logger.error('export.abort_failed', { error: abortError }));
-    throw isAppError(error) ? error : new AppError('STORAGE_FAILED', 'the export file could not be written', { cause: error });
+    await writer
+      ?.abort()
+      .catch((abortError: unknown) => deps.logger.error('export.abort_failed', { error: abortError }));
+    throw isAppError(error)
+      ? error
+      : new AppError('STORAGE_FAILED', 'the export file could not be written', { cause: error });
   } finally {
     clearInterval(ticker);
     await query.close();

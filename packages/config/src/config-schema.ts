@@ -63,13 +63,14 @@ export const envSchema = Joi.object({
   MAX_BODY_BYTES: Joi.number().integer().min(1024).max(10_485_760).default(65_536),
   JOB_RETENTION: duration.default(7 * 24 * 3_600_000),
   DASHBOARD_USER: Joi.string().default('admin'),
-  DASHBOARD_PASSWORD: Joi.string().allow('').when('APP_ENV', {
-    is: 'production',
-    then: Joi.string().min(12).allow(''),
-    otherwise: Joi.any().default('admin'),
-  }),
+  DASHBOARD_PASSWORD: Joi.string()
+    .allow('')
+    .when('APP_ENV', {
+      is: 'production',
+      then: Joi.string().min(12).allow(''),
+      otherwise: Joi.any().default('admin'),
+    }),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
 })
   // The environment holds much more than our variables (PATH, HOME, ...): those are not ours to judge.
   .unknown(true);
-

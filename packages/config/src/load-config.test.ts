@@ -54,8 +54,8 @@ describe('loadConfig', () => {
 
   it('demands a real secret and DSN in production', () => {
     expect(() => loadConfig({ APP_ENV: 'production' })).toThrow(/API_SECRET[\s\S]*|MYSQL_DSN/);
-    expect(() =>
-      loadConfig({ APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d', API_SECRET: 'short' }),
-    ).toThrow(/API_SECRET/);
+    expect(() => loadConfig({ APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d', API_SECRET: 'short' })).toThrow(
+      /API_SECRET/,
+    );
   });
 });

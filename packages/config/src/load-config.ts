@@ -1,6 +1,7 @@
 import { envSchema } from './config-schema';
 import { parseMysqlDsn, type MysqlConnectionConfig } from './mysql-dsn';
 import path from 'node:path';
+import type { ValidationResult } from 'joi';
 
 export interface Config {
   appEnv: 'development' | 'test' | 'production';
@@ -56,9 +57,9 @@ interface Env {
 
 /** Validates the whole environment at once, reports every bad variable, and returns a frozen config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
-  const { value, error } = envSchema.validate(env, { abortEarly: false, convert: true });
-  if (error) throw new ConfigError(error.details.map((detail) => detail.message));
-  const v = value as Env;
+  const result = envSchema.validate(env, { abortEarly: false, convert: true }) as ValidationResult<Env>;
+  if (result.error) throw new ConfigError(result.error.details.map((detail) => detail.message));
+  const v = result.value;
   const config: Config = {
     appEnv: v.APP_ENV,
     serverPort: v.SERVER_PORT,

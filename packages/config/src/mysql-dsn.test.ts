@@ -41,6 +41,8 @@ describe('parseMysqlDsn', () => {
   });
 
   it('never puts the password in its error message', () => {
-    expect(() => parseMysqlDsn('u:hunter2@tcp(h:99999)/d')).toThrow(expect.not.objectContaining({ message: expect.stringContaining('hunter2') }));
+    expect(() => parseMysqlDsn('u:hunter2@tcp(h:99999)/d')).toThrow(
+      expect.not.objectContaining({ message: expect.stringContaining('hunter2') }),
+    );
   });
 });

@@ -1,3 +1,4 @@
+import type { RowDataPacket } from 'mysql2';
 import type { Connection } from 'mysql2/promise';
 import { DEMO_SCHEMA } from './schema';
 
@@ -24,7 +25,7 @@ export async function seedDemoDatabase(db: Connection, options: SeedOptions): Pr
   const started = Date.now();
   if (options.reset) await db.query('DROP TABLE IF EXISTS users, transactions');
   for (const statement of DEMO_SCHEMA) await db.query(statement);
-  const [[existing]] = await db.query<import('mysql2').RowDataPacket[]>('SELECT COUNT(*) AS n FROM users');
+  const [[existing]] = await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM users');
   if (Number(existing?.n) > 0) {
     return { users: Number(existing?.n), transactions: 0, isSkipped: true, ms: Date.now() - started };
   }

@@ -7,10 +7,15 @@ async function* inBatches(rows: Row[], size = 2): AsyncIterable<Row[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
 }
 
-async function encodeToString(columns: Column[], rows: Row[], options = {}): Promise<{ text: string; chunks: number; rows: number }> {
+async function encodeToString(
+  columns: Column[],
+  rows: Row[],
+  options = {},
+): Promise<{ text: string; chunks: number; rows: number }> {
   const stats = { rows: 0 };
   const chunks: Buffer[] = [];
-  for await (const chunk of createCsvEncoder(options).encode({ columns, batches: inBatches(rows), stats })) chunks.push(chunk);
+  for await (const chunk of createCsvEncoder(options).encode({ columns, batches: inBatches(rows), stats }))
+    chunks.push(chunk);
   return { text: Buffer.concat(chunks).toString('utf8'), chunks: chunks.length, rows: stats.rows };
 }
 
@@ -27,7 +32,10 @@ const columns: Column[] = [
 describe('CSV encoder', () => {
   it('writes RFC 4180 bytes: CRLF, quotes only where needed, doubled inner quotes', async () => {
     const { text } = await encodeToString(
-      [{ name: 'id', kind: 'integer' }, { name: 'note', kind: 'text' }],
+      [
+        { name: 'id', kind: 'integer' },
+        { name: 'note', kind: 'text' },
+      ],
       [
         ['9007199254740993', 'plain'],
         [2, 'say "hi", then\r\nleave'],
@@ -37,21 +45,44 @@ describe('CSV encoder', () => {
   });
 
   it('keeps NULL and empty string apart: NULL is an empty field, empty string is ""', async () => {
-    const { text } = await encodeToString([{ name: 'a', kind: 'text' }, { name: 'b', kind: 'text' }, { name: 'c', kind: 'integer' }], [[null, '', null]]);
+    const { text } = await encodeToString(
+      [
+        { name: 'a', kind: 'text' },
+        { name: 'b', kind: 'text' },
+        { name: 'c', kind: 'integer' },
+      ],
+      [[null, '', null]],
+    );
     expect(text).toBe('a,b,c\r\n,"",\r\n');
   });
 
   it('round-trips through an independent reader, in column order, with duplicate names kept apart', async () => {
     const rows: Row[] = [
-      ['18446744073709551615', 'Zoë, "the" 🚀', '12345678901234567890.12', 'second', '2026-01-01 00:00:00.123', Buffer.from([0, 255, 10]), Buffer.from([1, 1])],
+      [
+        '18446744073709551615',
+        'Zoë, "the" 🚀',
+        '12345678901234567890.12',
+        'second',
+        '2026-01-01 00:00:00.123',
+        Buffer.from([0, 255, 10]),
+        Buffer.from([1, 1]),
+      ],
       [1, null, '-0.50', '', null, null, null],
       [2, 'line1\nline2', '0.00', '中文', '1970-01-01 00:00:00', Buffer.alloc(0), Buffer.from([0])],
     ];
     const { text, rows: counted } = await encodeToString(columns, rows);
-    const records = parse(text, { relax_column_count: false }) as string[][];
+    const records: string[][] = parse(text, { relax_column_count: false });
     expect(records[0]).toEqual(['id', 'name', 'score', 'name_2', 'created_at', 'avatar', 'flags']);
     expect(records.slice(1)).toEqual([
-      ['18446744073709551615', 'Zoë, "the" 🚀', '12345678901234567890.12', 'second', '2026-01-01 00:00:00.123', 'AP8K', '257'],
+      [
+        '18446744073709551615',
+        'Zoë, "the" 🚀',
+        '12345678901234567890.12',
+        'second',
+        '2026-01-01 00:00:00.123',
+        'AP8K',
+        '257',
+      ],
       ['1', '', '-0.50', '', '', '', ''],
       ['2', 'line1\nline2', '0.00', '中文', '1970-01-01 00:00:00', '', '0'],
     ]);
@@ -60,7 +91,10 @@ describe('CSV encoder', () => {
 
   it('honours delimiter, line ending, NULL token and header options', async () => {
     const { text } = await encodeToString(
-      [{ name: 'a;b', kind: 'text' }, { name: 'n', kind: 'integer' }],
+      [
+        { name: 'a;b', kind: 'text' },
+        { name: 'n', kind: 'integer' },
+      ],
       [['x;y', null]],
       { delimiter: ';', lineEnding: '\n', nullToken: '\\N', header: true },
     );
@@ -69,7 +103,13 @@ describe('CSV encoder', () => {
 
   it('emits large chunks, not one per row', async () => {
     const rows: Row[] = Array.from({ length: 20_000 }, (_, i) => [i, `name ${i} with some padding text`]);
-    const { chunks, text } = await encodeToString([{ name: 'id', kind: 'integer' }, { name: 'name', kind: 'text' }], rows);
+    const { chunks, text } = await encodeToString(
+      [
+        { name: 'id', kind: 'integer' },
+        { name: 'name', kind: 'text' },
+      ],
+      rows,
+    );
     expect(chunks).toBeGreaterThan(1);
     expect(chunks).toBeLessThanOrEqual(Math.ceil(text.length / CHUNK_CHARS));
     expect(text.split('\r\n')).toHaveLength(20_002);

@@ -1,5 +1,5 @@
 import { uniqueColumnNames } from './column-names';
-import type { Column, ColumnKind, Encoder, Row } from './encoder';
+import type { ColumnKind, Encoder, Row } from './encoder';
 import { encodeTextChunks } from './text-chunks';
 
 export interface CsvOptions {
@@ -28,7 +28,9 @@ export function createCsvEncoder(overrides: Partial<CsvOptions> = {}): Encoder {
       const quote = createQuoter(options.delimiter);
       const cells = columns.map((column) => createCell(column.kind, quote, options.nullToken));
       const head = options.header
-        ? uniqueColumnNames(columns.map((c) => c.name)).map(quote).join(options.delimiter) + options.lineEnding
+        ? uniqueColumnNames(columns.map((c) => c.name))
+            .map(quote)
+            .join(options.delimiter) + options.lineEnding
         : '';
       const encodeRow = (row: Row): string => {
         let line = '';
@@ -58,7 +60,7 @@ function createCell(kind: ColumnKind, quote: (text: string) => string, nullToken
     case 'float':
     case 'year':
       // Digits, sign, point and exponent only: never needs quoting.
-      return (value) => (value === null || value === undefined ? nullToken : String(value));
+      return (value) => (value === null || value === undefined ? nullToken : toText(value));
     case 'binary':
       return (value) => (value === null || value === undefined ? nullToken : toBuffer(value).toString('base64'));
     case 'bit':
@@ -73,11 +75,14 @@ function createCell(kind: ColumnKind, quote: (text: string) => string, nullToken
 }
 
 function toBuffer(value: unknown): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(String(value));
+  return Buffer.isBuffer(value) ? value : Buffer.from(toText(value));
 }
 
 function toText(value: unknown): string {
-  return typeof value === 'string' ? value : Buffer.isBuffer(value) ? value.toString('utf8') : String(value);
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value) ?? '';
 }
 
 function bitsToDecimal(bits: Buffer): string {

@@ -3,17 +3,7 @@
  * never per value from JavaScript types.
  */
 export type ColumnKind =
-  | 'integer'
-  | 'decimal'
-  | 'float'
-  | 'year'
-  | 'date'
-  | 'datetime'
-  | 'time'
-  | 'text'
-  | 'json'
-  | 'binary'
-  | 'bit';
+  'integer' | 'decimal' | 'float' | 'year' | 'date' | 'datetime' | 'time' | 'text' | 'json' | 'binary' | 'bit';
 
 export interface Column {
   name: string;

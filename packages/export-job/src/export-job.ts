@@ -58,7 +58,8 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
 
 /** The worker checks the payload again: a job may have been queued by an older or a foreign producer. */
 export function parseExportJobData(data: unknown): ExportJobData {
-  const { value, error } = exportJobDataSchema.validate(data, { abortEarly: false, convert: false });
-  if (error) throw new AppError('INVALID_JOB', `the job payload is invalid: ${error.message}`);
-  return value;
+  const options = { abortEarly: false, convert: false };
+  const result = exportJobDataSchema.validate(data, options);
+  if (result.error) throw new AppError('INVALID_JOB', `the job payload is invalid: ${result.error.message}`);
+  return result.value;
 }

@@ -1,10 +1,5 @@
 import { Queue, type ConnectionOptions, type JobsOptions } from 'bullmq';
-import {
-  EXPORT_JOB_NAME,
-  EXPORT_QUEUE_NAME,
-  type ExportJobData,
-  type ExportJobResult,
-} from './export-job';
+import { type EXPORT_JOB_NAME, EXPORT_QUEUE_NAME, type ExportJobData, type ExportJobResult } from './export-job';
 
 export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 

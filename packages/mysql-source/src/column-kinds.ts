@@ -1,17 +1,7 @@
 import type { FieldPacket } from 'mysql2';
 
 export type ColumnKind =
-  | 'integer'
-  | 'decimal'
-  | 'float'
-  | 'year'
-  | 'date'
-  | 'datetime'
-  | 'time'
-  | 'text'
-  | 'json'
-  | 'binary'
-  | 'bit';
+  'integer' | 'decimal' | 'float' | 'year' | 'date' | 'datetime' | 'time' | 'text' | 'json' | 'binary' | 'bit';
 
 export interface ColumnInfo {
   name: string;

@@ -1,3 +1,8 @@
-export { openExportQuery, type ExportQuery, type ExportQueryOptions, type MysqlConnectionOptions } from './open-export-query';
+export {
+  openExportQuery,
+  type ExportQuery,
+  type ExportQueryOptions,
+  type MysqlConnectionOptions,
+} from './open-export-query';
 export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds';
 export { toQueryError } from './mysql-errors';

@@ -1,4 +1,5 @@
-import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import type { RowDataPacket } from 'mysql2';
+import { createTestDatabase, waitFor, type TestDatabase } from '@fluxquery/testkit';
 import { openExportQuery, type ExportQueryOptions } from './open-export-query';
 
 let testDb: TestDatabase;
@@ -34,30 +35,57 @@ describe('openExportQuery', () => {
   it('gives column kinds from metadata and every value exactly as MariaDB holds it', async () => {
     const query = await openExportQuery(options('SELECT * FROM items ORDER BY id DESC'));
     expect(query.columns.map((c) => [c.name, c.kind])).toEqual([
-      ['id', 'integer'], ['price', 'decimal'], ['qty', 'integer'], ['ratio', 'float'], ['label', 'text'],
-      ['made', 'date'], ['seen', 'datetime'], ['stamp', 'datetime'], ['took', 'time'], ['yr', 'year'],
-      ['doc', 'json'], ['raw', 'binary'], ['bits', 'bit'],
+      ['id', 'integer'],
+      ['price', 'decimal'],
+      ['qty', 'integer'],
+      ['ratio', 'float'],
+      ['label', 'text'],
+      ['made', 'date'],
+      ['seen', 'datetime'],
+      ['stamp', 'datetime'],
+      ['took', 'time'],
+      ['yr', 'year'],
+      ['doc', 'json'],
+      ['raw', 'binary'],
+      ['bits', 'bit'],
     ]);
     const rows = await readAll(query.batches);
     expect(rows[0]).toEqual([
-      '18446744073709551615', '12345678901234567890.0123456789', -5, 0.1, 'Zoë, "q"', '2026-02-28',
-      '2026-02-28 23:59:59.123', '2026-01-01 12:00:00', '-838:59:59', 2026, '{"a": [1, 2.50]}',
-      Buffer.from([0, 255]), Buffer.from([0b10, 0b00000001]),
+      '18446744073709551615',
+      '12345678901234567890.0123456789',
+      -5,
+      0.1,
+      'Zoë, "q"',
+      '2026-02-28',
+      '2026-02-28 23:59:59.123',
+      '2026-01-01 12:00:00',
+      '-838:59:59',
+      2026,
+      '{"a": [1, 2.50]}',
+      Buffer.from([0, 255]),
+      Buffer.from([0b10, 0b00000001]),
     ]);
     expect(rows[1]?.slice(0, 5)).toEqual(['9007199254740993', null, null, null, '']);
   });
 
   it('runs in a read-only transaction with the time limit set for the session', async () => {
-    const query = await openExportQuery(options('SELECT @@session.tx_read_only AS ro, @@session.max_statement_time AS limit_s, @@session.time_zone AS tz', { timeoutMs: 90_000 }));
+    const query = await openExportQuery(
+      options(
+        'SELECT @@session.tx_read_only AS ro, @@session.max_statement_time AS limit_s, @@session.time_zone AS tz',
+        { timeoutMs: 90_000 },
+      ),
+    );
     expect(await readAll(query.batches)).toEqual([['1', 90, '+00:00']]);
   });
 
   it('refuses a write smuggled in through a stored function, leaving the data untouched', async () => {
     await testDb.db.query('CREATE TABLE audit (note VARCHAR(20))');
-    await testDb.db.query("CREATE FUNCTION sneaky_write() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO audit VALUES ('written'); RETURN 1; END");
+    await testDb.db.query(
+      "CREATE FUNCTION sneaky_write() RETURNS INT MODIFIES SQL DATA BEGIN INSERT INTO audit VALUES ('written'); RETURN 1; END",
+    );
     const attempt = openExportQuery(options('SELECT sneaky_write()')).then((q) => readAll(q.batches));
     await expect(attempt).rejects.toMatchObject({ code: 'QUERY_FAILED', message: expect.stringMatching(/READ ONLY/i) });
-    const [rows] = await testDb.db.query<import('mysql2').RowDataPacket[]>('SELECT COUNT(*) AS n FROM audit');
+    const [rows] = await testDb.db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM audit');
     expect(Number(rows[0]?.n)).toBe(0);
   });
 
@@ -77,7 +105,9 @@ describe('openExportQuery', () => {
   });
 
   it('reports an unreachable server as retryable DATABASE_UNAVAILABLE', async () => {
-    await expect(openExportQuery({ ...options('SELECT 1'), connection: { ...testDb.connection, port: 1 } })).rejects.toMatchObject({
+    await expect(
+      openExportQuery({ ...options('SELECT 1'), connection: { ...testDb.connection, port: 1 } }),
+    ).rejects.toMatchObject({
       code: 'DATABASE_UNAVAILABLE',
       retryable: true,
     });
@@ -107,10 +137,14 @@ describe('openExportQuery', () => {
       break;
     }
     await query.close();
-    const [rows] = await testDb.db.query<import('mysql2').RowDataPacket[]>(
-      "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT n FROM numbers%'",
-    );
-    expect(Number(rows[0]?.n)).toBe(0);
+    // The server notices the dropped socket on its next write; it must not keep the query running.
+    await waitFor(async () => {
+      const [rows] = await testDb.db.query<RowDataPacket[]>(
+        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT n FROM numbers%'",
+        [testDb.name],
+      );
+      return Number(rows[0]?.n) === 0 ? true : undefined;
+    }, 5_000);
   });
 
   it('stops at once when its signal aborts, with CANCELLED', async () => {

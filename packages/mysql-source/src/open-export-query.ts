@@ -1,5 +1,11 @@
 import { AppError } from '@fluxquery/errors';
-import { createConnection, type Connection, type FieldPacket, type RowDataPacket } from 'mysql2';
+import {
+  createConnection,
+  type Connection,
+  type ConnectionOptions,
+  type FieldPacket,
+  type RowDataPacket,
+} from 'mysql2';
 import { describeColumn, type ColumnInfo } from './column-kinds';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
@@ -39,8 +45,7 @@ const CLIENT_TIMEOUT_GRACE_MS = 2_000;
  */
 export async function openExportQuery(options: ExportQueryOptions): Promise<ExportQuery> {
   const connection = createConnection({
-    ...options.connection,
-    ...(options.connection.tls ? { ssl: options.connection.tls } : {}),
+    ...serverOptions(options.connection),
     charset: 'utf8mb4',
     supportBigNumbers: true,
     bigNumberStrings: true,
@@ -61,9 +66,23 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     isClosed = true;
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
-    if (isComplete) await connection.promise().query('COMMIT').catch(() => undefined);
-    if (isComplete) await connection.promise().end().catch(() => connection.destroy());
-    else connection.destroy();
+    if (!isComplete) return dropSession();
+    await connection
+      .promise()
+      .query('COMMIT')
+      .catch(() => undefined);
+    await connection
+      .promise()
+      .end()
+      .catch(() => connection.destroy());
+  };
+
+  // A destroyed socket alone does not stop the server: a query that is not writing (a sort, a
+  // SLEEP, a paused stream) runs on until its time limit, holding locks. KILL QUERY stops it now.
+  let dropping: Promise<void> | undefined;
+  const dropSession = (): Promise<void> => {
+    dropping ??= killServerQuery(options.connection, connection.threadId).finally(() => connection.destroy());
+    return dropping;
   };
 
   // Stopping (time limit, cancel) drops the connection; mysql2 does not always fail the command in
@@ -75,11 +94,17 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   const stop = (reason: AppError): void => {
     stopReason ??= reason;
     rejectStopped(stopReason);
-    connection.destroy();
+    void dropSession();
   };
   const onAbort = (): void => stop(new AppError('CANCELLED', 'the export was cancelled'));
   const timer = setTimeout(
-    () => stop(new AppError('QUERY_TIMEOUT', `the export took longer than its ${Math.round(options.timeoutMs / 1000)} s time limit`)),
+    () =>
+      stop(
+        new AppError(
+          'QUERY_TIMEOUT',
+          `the export took longer than its ${Math.round(options.timeoutMs / 1000)} s time limit`,
+        ),
+      ),
     options.timeoutMs + CLIENT_TIMEOUT_GRACE_MS,
   );
   if (options.signal?.aborted) onAbort();
@@ -115,13 +140,31 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   }
 }
 
+function serverOptions(options: MysqlConnectionOptions): ConnectionOptions {
+  const { tls, ...rest } = options;
+  return tls ? { ...rest, ssl: tls } : rest;
+}
+
+async function killServerQuery(options: MysqlConnectionOptions, threadId: number | null): Promise<void> {
+  if (!threadId) return;
+  const killer = createConnection({ ...serverOptions(options), connectTimeout: 5_000 });
+  killer.on('error', () => undefined);
+  try {
+    await killer.promise().query(`KILL QUERY ${Math.trunc(threadId)}`);
+  } catch {
+    // Already finished, or the server is gone: either way there is nothing left to stop.
+  } finally {
+    killer.destroy();
+  }
+}
+
 async function startReadOnlySession(connection: Connection, timeoutMs: number): Promise<void> {
   const session = connection.promise();
   const [rows] = await session.query<RowDataPacket[][]>({ sql: 'SELECT VERSION()', rowsAsArray: true });
-  const version = String(rows[0]?.[0] ?? '');
+  const version: unknown = rows[0]?.[0];
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   // The limit must cover the whole export: MariaDB counts time blocked on our backpressure too.
-  const limit = /mariadb/i.test(version)
+  const limit = /mariadb/i.test(typeof version === 'string' ? version : '')
     ? `max_statement_time = ${seconds}`
     : `max_execution_time = ${seconds * 1000}`;
   await session.query(`SET SESSION ${limit}, SESSION time_zone = '+00:00'`);

@@ -15,7 +15,12 @@ export interface RowBatchSource {
  * `query.stream()`: an object-mode Readable costs a promise per row under `for await`, and its
  * close handler emits 'end' even after a destroy, which would make a broken export look complete.
  */
-export function collectRowBatches(query: Query, pause: () => void, resume: () => void, stopped: Promise<never>): RowBatchSource {
+export function collectRowBatches(
+  query: Query,
+  pause: () => void,
+  resume: () => void,
+  stopped: Promise<never>,
+): RowBatchSource {
   let buffer: unknown[][] = [];
   let failure: unknown;
   let isDone = false;
@@ -67,7 +72,8 @@ export function collectRowBatches(query: Query, pause: () => void, resume: () =>
         yield batch;
         continue;
       }
-      if (failure !== undefined) throw failure;
+      if (failure !== undefined)
+        throw failure instanceof Error ? failure : new Error('the query failed', { cause: failure });
       if (isDone) return;
       await new Promise<void>((resolve) => (wake = resolve));
     }

@@ -35,8 +35,14 @@ describe('v1 signing', () => {
   });
 
   it('refuses a timestamp 301 s either side of the clock', () => {
-    expect(verify({ nowSeconds: Number(VECTOR.timestamp) + 301 })).toEqual({ ok: false, failure: 'timestamp-out-of-window' });
-    expect(verify({ nowSeconds: Number(VECTOR.timestamp) - 301 })).toEqual({ ok: false, failure: 'timestamp-out-of-window' });
+    expect(verify({ nowSeconds: Number(VECTOR.timestamp) + 301 })).toEqual({
+      ok: false,
+      failure: 'timestamp-out-of-window',
+    });
+    expect(verify({ nowSeconds: Number(VECTOR.timestamp) - 301 })).toEqual({
+      ok: false,
+      failure: 'timestamp-out-of-window',
+    });
   });
 
   it.each([

@@ -22,11 +22,7 @@ export function signV1(input: SignV1Input): string {
 }
 
 export type VerifyFailure =
-  | 'missing-headers'
-  | 'malformed-timestamp'
-  | 'timestamp-out-of-window'
-  | 'malformed-signature'
-  | 'signature-mismatch';
+  'missing-headers' | 'malformed-timestamp' | 'timestamp-out-of-window' | 'malformed-signature' | 'signature-mismatch';
 
 export type VerifyResult = { ok: true } | { ok: false; failure: VerifyFailure };
 

@@ -27,6 +27,8 @@ describe('checkSelectQuery', () => {
     ['SELEKT * FROM users', /could not be parsed/],
     ['SELECT 1\u0000', /NUL/],
   ])('refuses %j', (sql, message) => {
-    expect(() => checkSelectQuery(sql)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY', message: expect.stringMatching(message) }));
+    expect(() => checkSelectQuery(sql)).toThrow(
+      expect.objectContaining({ code: 'INVALID_QUERY', message: expect.stringMatching(message) }),
+    );
   });
 });

@@ -14,7 +14,9 @@ export interface LocalStorageOptions {
   root: string;
 }
 
-export function createLocalStorage(options: LocalStorageOptions): Storage & { sweepPartials(olderThanMs: number): Promise<number> } {
+export function createLocalStorage(
+  options: LocalStorageOptions,
+): Storage & { sweepPartials(olderThanMs: number): Promise<number> } {
   const root = path.resolve(options.root);
   const partialDir = path.join(root, PARTIAL_DIR);
   const resolveKey = (key: string): string => {

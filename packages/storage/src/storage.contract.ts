@@ -10,7 +10,10 @@ async function readAll(stream: Readable): Promise<Buffer> {
 }
 
 /** The behaviour every storage adapter must show; each adapter's test file runs it. */
-export function describeStorageContract(name: string, setup: () => Promise<{ storage: Storage; teardown(): Promise<void> }>): void {
+export function describeStorageContract(
+  name: string,
+  setup: () => Promise<{ storage: Storage; teardown: () => Promise<void> }>,
+): void {
   describe(`${name} storage contract`, () => {
     let storage: Storage;
     let teardown: () => Promise<void>;
@@ -44,8 +47,11 @@ export function describeStorageContract(name: string, setup: () => Promise<{ sto
       expect(await storage.exists('c.csv')).toBe(false);
     });
 
-    it.each(['../escape.csv', '/abs.csv', 'a/../../b', '', 'with space.csv'])('refuses the unsafe key %j', async (key) => {
-      await expect(storage.createWriter(key, { contentType: 'text/csv' })).rejects.toThrow(/unsafe storage key/);
-    });
+    it.each(['../escape.csv', '/abs.csv', 'a/../../b', '', 'with space.csv'])(
+      'refuses the unsafe key %j',
+      async (key) => {
+        await expect(storage.createWriter(key, { contentType: 'text/csv' })).rejects.toThrow(/unsafe storage key/);
+      },
+    );
   });
 }

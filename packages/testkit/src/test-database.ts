@@ -33,7 +33,14 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const admin = await createConnection({ ...server });
   await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`);
   await admin.end();
-  const db = await createConnection({ ...server, database: name, supportBigNumbers: true, bigNumberStrings: true, dateStrings: true, charset: 'utf8mb4' });
+  const db = await createConnection({
+    ...server,
+    database: name,
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    charset: 'utf8mb4',
+  });
   return {
     name,
     connection: { ...server, database: name },

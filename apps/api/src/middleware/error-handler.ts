@@ -13,9 +13,19 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
     const appError = toAppError(error);
     if (appError.status >= 500) {
-      logger.error('request.failed', { requestId: req.requestId, path: req.path, code: appError.code, error: describe(error) });
+      logger.error('request.failed', {
+        requestId: req.requestId,
+        path: req.path,
+        code: appError.code,
+        error: describe(error),
+      });
     } else {
-      logger.info('request.refused', { requestId: req.requestId, method: req.method, path: req.path, code: appError.code });
+      logger.info('request.refused', {
+        requestId: req.requestId,
+        method: req.method,
+        path: req.path,
+        code: appError.code,
+      });
     }
     sendError(req, res, appError);
   };
@@ -36,7 +46,8 @@ function toAppError(error: unknown): AppError {
   if (isAppError(error)) return error;
   // body-parser's own errors: a too-large body, a bad charset, an aborted upload.
   const parserError = error as HttpParserError;
-  if (parserError.type === 'entity.too.large') return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
+  if (parserError.type === 'entity.too.large')
+    return new AppError('PAYLOAD_TOO_LARGE', 'the request body is too large');
   if (parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported') {
     return new AppError('UNSUPPORTED_MEDIA_TYPE', 'the request body must be uncompressed UTF-8 JSON');
   }

@@ -26,6 +26,9 @@ export function createExportRoute(deps: ApiDeps) {
       throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
     });
     deps.logger.info('export.queued', { requestId: req.requestId, jobId, format: data.format });
-    res.status(202).location(`/export/${jobId}`).json({ job_id: jobId, status: 'PENDING', status_url: `/export/${jobId}` });
+    res
+      .status(202)
+      .location(`/export/${jobId}`)
+      .json({ job_id: jobId, status: 'PENDING', status_url: `/export/${jobId}` });
   };
 }
