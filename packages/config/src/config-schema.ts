@@ -49,7 +49,9 @@ export const envSchema = Joi.object({
   SMTP_PORT: Joi.number().port().default(587),
   SMTP_USER: Joi.string().allow(''),
   SMTP_PASS: Joi.string().allow(''),
-  SMTP_FROM: Joi.string().email().default('exports@fluxquery.local'),
+  SMTP_FROM: Joi.string()
+    .email({ tlds: { allow: false } })
+    .default('exports@fluxquery.local'),
   API_SECRET: Joi.string().when('APP_ENV', {
     is: 'production',
     then: Joi.string().min(16).required(),

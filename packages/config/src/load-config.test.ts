@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { envSchema } from './config-schema';
 import { ConfigError, loadConfig } from './load-config';
 
 describe('loadConfig', () => {
@@ -57,5 +60,20 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d', API_SECRET: 'short' })).toThrow(
       /API_SECRET/,
     );
+  });
+});
+
+describe('.env.example', () => {
+  it('lists every variable the schema knows, with values that load', () => {
+    const text = readFileSync(path.join(__dirname, '../../../.env.example'), 'utf8');
+    const env = Object.fromEntries(
+      text
+        .split('\n')
+        .filter((line) => line && !line.startsWith('#'))
+        .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+    );
+    expect(() => loadConfig(env)).not.toThrow();
+    const known = Object.keys(envSchema.describe().keys as Record<string, unknown>);
+    expect(Object.keys(env).sort()).toEqual(known.sort());
   });
 });
