@@ -10,4 +10,13 @@ pnpm exec tsc -p tsconfig.test.json
 say "linting"
 pnpm run lint
 say "running tests"
-pnpm exec jest "$@"
+results="$(mktemp)"
+status=0
+pnpm exec jest --json --outputFile="$results" "$@" || status=$?
+# One plain closing line that any CI reader understands, whatever Jest's own summary looks like.
+node -e '
+  const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+  console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests + r.numTodoTests} skipped`);
+' "$results" || true
+rm -f "$results"
+exit "$status"

@@ -85,9 +85,9 @@ export async function createHarness(label: string): Promise<Harness> {
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
-      workerRedis.forEach((connection) => connection.disconnect());
+      await Promise.all(workerRedis.map((connection) => connection.quit()));
       await queue.close();
-      redis.disconnect();
+      await redis.quit();
       await deleteRedisPrefix(prefix);
       await testDb.drop();
       await rm(storageRoot, { recursive: true, force: true });

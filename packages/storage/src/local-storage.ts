@@ -42,6 +42,8 @@ export function createLocalStorage(
           return { key, location: finalPath, bytes: (await stat(finalPath)).size };
         },
         async abort() {
+          // The file is being thrown away: a write error from here on has no one to tell.
+          stream.on('error', () => undefined);
           // Wait for the close: a stream destroyed while still opening would create the file afterwards.
           if (!stream.closed) {
             const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));

@@ -19,6 +19,6 @@ export async function deleteRedisPrefix(prefix: string): Promise<void> {
       if (keys.length > 0) await redis.del(...keys);
     } while (cursor !== '0');
   } finally {
-    redis.disconnect();
+    await redis.quit();
   }
 }
