@@ -1,0 +1,136 @@
+import { loadConfig } from '@fluxquery/config';
+import { seedDemoDatabase } from '@fluxquery/demo-db';
+import type { RowDataPacket } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
+import { mkdir, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { median, runNodeJson, timeShell, type RunResult } from './measure';
+
+const BENCH_DATABASE = 'fluxquery_bench';
+
+interface CaseResult {
+  name: string;
+  rows: number;
+  medianMs: number;
+  rowsPerSecond: number;
+  mbPerSecond: number | null;
+  ratioToBaseline: number | null;
+  peakRssMb: number | null;
+}
+
+/**
+ * `pnpm bench [--rows 1000000] [--runs 3] [--smoke]`: the worker's real CSV pipeline against
+ * `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k rows and at --rows, so
+ * that both speed (as a ratio) and memory flatness (peak RSS per size) show.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      rows: { type: 'string', default: '1000000' },
+      runs: { type: 'string', default: '3' },
+      smoke: { type: 'boolean', default: false },
+      out: { type: 'string', default: 'bench-results/latest.json' },
+    },
+  });
+  const maxRows = values.smoke ? 10_000 : Number(values.rows);
+  const runs = values.smoke ? 1 : Number(values.runs);
+  const sizes = [...new Set([Math.min(100_000, maxRows), maxRows])];
+  const config = loadConfig();
+  const server = { ...config.mysql, database: BENCH_DATABASE };
+  await ensureBenchTable(server, maxRows);
+
+  const mariadb = [
+    'mariadb --batch --quick',
+    `-h ${server.host} -P ${server.port} -u ${shellQuote(server.user)}`,
+    shellQuote(BENCH_DATABASE),
+  ].join(' ');
+  const env = { ...process.env, MYSQL_PWD: server.password };
+  const exportOnce = path.join(__dirname, 'export-once.js');
+  const results: CaseResult[] = [];
+
+  for (const size of sizes) {
+    const sql = `SELECT * FROM users WHERE id <= ${size}`;
+    await timeShell(`${mariadb} -e ${shellQuote(sql)} > /dev/null`, env); // warm the buffer pool
+    const cases: [string, () => Promise<RunResult>][] = [
+      ['mariadb --batch (baseline)', () => timeShell(`${mariadb} -e ${shellQuote(sql)} > /dev/null`, env)],
+      ['mariadb --batch | gzip -6', () => timeShell(`${mariadb} -e ${shellQuote(sql)} | gzip -6 > /dev/null`, env)],
+      ['fluxquery csv', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none'])],
+      ['fluxquery csv + gzip-6', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'gzip'])],
+    ];
+    const baselines = new Map<string, number>();
+    for (const [name, run] of cases) {
+      const samples: RunResult[] = [];
+      for (let i = 0; i < runs; i += 1) samples.push(await run());
+      const ms = median(samples.map((s) => s.ms));
+      baselines.set(name, ms);
+      const base = name.includes('gzip')
+        ? baselines.get('mariadb --batch | gzip -6')
+        : baselines.get('mariadb --batch (baseline)');
+      const bytes = samples[0]?.bytes;
+      const rss = samples.map((s) => s.peakRssMb).filter((v): v is number => v !== undefined);
+      results.push({
+        name,
+        rows: size,
+        medianMs: Math.round(ms),
+        rowsPerSecond: Math.round(size / (ms / 1000)),
+        mbPerSecond: bytes === undefined ? null : round(bytes / 1e6 / (ms / 1000)),
+        ratioToBaseline: base === undefined || name.startsWith('mariadb') ? null : round(ms / base),
+        peakRssMb: rss.length ? round(Math.max(...rss)) : null,
+      });
+    }
+  }
+  print(results, runs);
+  await mkdir(path.dirname(values.out), { recursive: true });
+  const machine = {
+    cpus: os.cpus().length,
+    cpu: os.cpus()[0]?.model,
+    memoryGb: round(os.totalmem() / 2 ** 30),
+    node: process.version,
+  };
+  await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, runs, results }, null, 2));
+  process.stdout.write(`\nJSON written to ${values.out}\n`);
+}
+
+async function ensureBenchTable(server: ReturnType<typeof loadConfig>['mysql'], rows: number): Promise<void> {
+  const { database, tls: _tls, ...rest } = server;
+  const db = await createConnection(rest);
+  try {
+    await db.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
+    await db.changeUser({ database });
+    const [tables] = await db.query<RowDataPacket[]>("SHOW TABLES LIKE 'users'");
+    const [[count]] = tables.length ? await db.query<RowDataPacket[]>('SELECT COUNT(*) AS n FROM users') : [[{ n: 0 }]];
+    if (Number(count?.n) >= rows) return;
+    process.stdout.write(`seeding ${rows} users into ${database} ...\n`);
+    const seeded = await seedDemoDatabase(db, { users: rows, transactions: 0, reset: true });
+    process.stdout.write(`seeded in ${(seeded.ms / 1000).toFixed(1)} s\n`);
+  } finally {
+    await db.end();
+  }
+}
+
+function print(results: CaseResult[], runs: number): void {
+  const header = ['case', 'rows', 'median ms', 'rows/s', 'MB/s', 'ratio', 'peak RSS MB'];
+  const lines = results.map((r) => [
+    r.name,
+    String(r.rows),
+    String(r.medianMs),
+    String(r.rowsPerSecond),
+    r.mbPerSecond === null ? '' : String(r.mbPerSecond),
+    r.ratioToBaseline === null ? '' : `${r.ratioToBaseline}×`,
+    r.peakRssMb === null ? '' : String(r.peakRssMb),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]?.length ?? 0)));
+  const row = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ') + ' |';
+  process.stdout.write(`\nmedian of ${runs} run(s); ratio = time / the matching mariadb baseline (lower is faster)\n`);
+  process.stdout.write([row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row)].join('\n') + '\n');
+}
+
+const round = (n: number): number => Math.round(n * 100) / 100;
+const shellQuote = (text: string): string => `'${text.replace(/'/g, `'\\''`)}'`;
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

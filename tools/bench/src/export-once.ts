@@ -1,0 +1,49 @@
+import { EXPORT_SCHEMA_VERSION, type Compression } from '@fluxquery/export-job';
+import { createSilentLogger } from '@fluxquery/logger';
+import { createLocalStorage } from '@fluxquery/storage';
+import { runExport } from '@fluxquery/worker';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * One export through the worker's real pipeline (read-only session, encoder, gzip, digest, local
+ * storage), in a process of its own so that its peak RSS is its own. Prints one JSON line.
+ * argv: <connection JSON> <sql> <gzip|none>
+ */
+async function main(): Promise<void> {
+  const [connectionJson = '{}', sql = 'SELECT 1', compression = 'none'] = process.argv.slice(2);
+  const root = await mkdtemp(path.join(tmpdir(), 'fq-bench-'));
+  try {
+    const started = process.hrtime.bigint();
+    const result = await runExport(
+      {
+        mysql: JSON.parse(connectionJson) as Parameters<typeof runExport>[0]['mysql'],
+        storage: createLocalStorage({ root }),
+        logger: createSilentLogger(),
+        isCompressedByDefault: false,
+        timeoutMs: 3_600_000,
+      },
+      {
+        schemaVersion: EXPORT_SCHEMA_VERSION,
+        requestId: 'bench',
+        query: sql,
+        email: 'bench@example.com',
+        format: 'csv',
+        compression: compression as Compression,
+        requestedAt: new Date().toISOString(),
+      },
+      { onProgress: () => undefined },
+    );
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const peakRssMb = process.resourceUsage().maxRSS / 1024;
+    process.stdout.write(JSON.stringify({ ms, rows: result.rows, bytes: result.bytes, peakRssMb }) + '\n');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
