@@ -1,7 +1,11 @@
 import type { Query } from 'mysql2';
 
-/** Rows waiting for the consumer before the socket is paused. */
-const HIGH_WATER_ROWS = 4096;
+/**
+ * Rows waiting for the consumer before the socket is paused. Smaller keeps rows young enough to die
+ * in V8's new space: a 3M-row CSV export peaked at 126 MB RSS with 4096, 120 MB with 1024 and 119 MB
+ * with 256, at the same speed within noise.
+ */
+const HIGH_WATER_ROWS = 1024;
 
 export interface RowBatchSource {
   batches: AsyncIterable<unknown[][]>;

@@ -1,0 +1,30 @@
+# One image for both processes: `node apps/api/dist/main.js` (default) or `node apps/worker/dist/main.js`.
+# Not built on the development machines (no Docker engine there); see README "Docker".
+FROM node:20-bookworm-slim AS build
+ENV PNPM_VERSION=10.34.9
+RUN npm install -g pnpm@${PNPM_VERSION}
+WORKDIR /app
+COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig.json ./
+COPY apps ./apps
+COPY packages ./packages
+COPY tools ./tools
+COPY tests/package.json ./tests/package.json
+RUN pnpm install --frozen-lockfile
+RUN pnpm run build
+# Production dependencies only, for the two apps.
+RUN pnpm deploy --filter @fluxquery/api --prod --legacy /out/api \
+ && pnpm deploy --filter @fluxquery/worker --prod --legacy /out/worker \
+ && pnpm deploy --filter @fluxquery/demo-db --prod --legacy /out/demo-db
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production APP_ENV=production
+WORKDIR /app
+COPY --from=build /out/api ./apps/api
+COPY --from=build /out/worker ./apps/worker
+COPY --from=build /out/demo-db ./packages/demo-db
+RUN mkdir -p /app/exports && chown node:node /app/exports
+USER node
+EXPOSE 8080
+# SIGTERM lets the worker finish its running exports; give it a long stop grace period.
+STOPSIGNAL SIGTERM
+CMD ["node", "apps/api/dist/main.js"]
