@@ -1,4 +1,5 @@
 import { parseFailure, toExportStatus, type ExportProgress } from '@fluxquery/export-job';
+import type { JobState } from 'bullmq';
 import type { ExportJob } from './export-job-type';
 
 const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
@@ -8,9 +9,12 @@ function readProgress(progress: unknown): ExportProgress {
   return { rows: typeof p?.rows === 'number' ? p.rows : 0, bytes: typeof p?.bytes === 'number' ? p.bytes : 0 };
 }
 
-/** What a poller sees. Field names are snake_case, like the existing `job_id`. */
-export async function describeExportJob(job: ExportJob) {
-  const state = await job.getState();
+/**
+ * What a poller sees. Field names are snake_case, like the existing `job_id`. `state` must have been
+ * read before `job`: a job can finish between the two reads, and a newer job hash with an older state
+ * is consistent, while the reverse would show COMPLETED without a result.
+ */
+export function describeExportJob(job: ExportJob, state: JobState | 'unknown') {
   const failure = parseFailure(job.failedReason);
   const status = toExportStatus(state, failure);
   const result = status === 'COMPLETED' ? job.returnvalue : undefined;

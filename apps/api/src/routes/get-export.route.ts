@@ -13,8 +13,9 @@ export function getExportRoute(deps: ApiDeps) {
     if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no export job has this id');
     const view = await withTimeout(
       (async () => {
+        const state = await deps.queue.getJobState(id);
         const job = await deps.queue.getJob(id);
-        return job ? describeExportJob(job) : undefined;
+        return job ? describeExportJob(job, state) : undefined;
       })(),
       5_000,
     ).catch((error: unknown) => {

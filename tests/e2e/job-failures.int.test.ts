@@ -1,0 +1,80 @@
+import { EXPORT_JOB_NAME, EXPORT_SCHEMA_VERSION, createExportQueue, type ExportQueue } from '@fluxquery/export-job';
+import { createSilentLogger } from '@fluxquery/logger';
+import { createLocalStorage } from '@fluxquery/storage';
+import { TEST_REDIS_URL, deleteRedisPrefix, uniquePrefix, waitFor } from '@fluxquery/testkit';
+import { createExportWorker, type ExportWorker } from '@fluxquery/worker';
+import { Redis } from 'ioredis';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+let prefix: string;
+let redis: Redis;
+let workerRedis: Redis;
+let queue: ExportQueue;
+let worker: ExportWorker;
+let root: string;
+
+beforeAll(async () => {
+  prefix = uniquePrefix('failures');
+  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  queue = createExportQueue({ connection: redis, prefix, retentionMs: 60_000 });
+  root = await mkdtemp(path.join(tmpdir(), 'fq-failures-'));
+  worker = createExportWorker(
+    {
+      // Nothing listens on port 1: every attempt meets a database that is down.
+      mysql: { host: '127.0.0.1', port: 1, user: 'root', password: '', database: 'none' },
+      storage: createLocalStorage({ root }),
+      logger: createSilentLogger(),
+      isCompressedByDefault: false,
+      timeoutMs: 5_000,
+    },
+    { connection: workerRedis, prefix, concurrency: 1 },
+  );
+});
+
+afterAll(async () => {
+  await worker.close();
+  await queue.close();
+  await Promise.all([redis.quit(), workerRedis.quit()]);
+  await deleteRedisPrefix(prefix);
+  await rm(root, { recursive: true, force: true });
+});
+
+const data = (overrides: Record<string, unknown> = {}) => ({
+  schemaVersion: EXPORT_SCHEMA_VERSION as typeof EXPORT_SCHEMA_VERSION,
+  requestId: 'test',
+  query: 'SELECT 1',
+  email: 'a@example.com',
+  format: 'csv' as const,
+  requestedAt: new Date().toISOString(),
+  ...overrides,
+});
+
+describe('job failures', () => {
+  it('retries a database outage with backoff, then fails with the reason and its code', async () => {
+    const job = await queue.add(EXPORT_JOB_NAME, data(), { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    const failed = await waitFor(async () => {
+      // State first, then the job: the job hash is never older than the state read before it.
+      const state = await queue.getJobState(job.id!);
+      return state === 'failed' ? queue.getJob(job.id!) : undefined;
+    });
+    expect(failed.attemptsMade).toBe(3);
+    expect(failed.failedReason).toMatch(/^\[DATABASE_UNAVAILABLE\] the database could not be reached/);
+  });
+
+  it('fails a payload from a foreign producer at once, without retrying', async () => {
+    const job = await queue.add(EXPORT_JOB_NAME, data({ schemaVersion: 99, query: 42 }), {
+      attempts: 3,
+      backoff: { type: 'fixed', delay: 50 },
+    });
+    const failed = await waitFor(async () => {
+      // State first, then the job: the job hash is never older than the state read before it.
+      const state = await queue.getJobState(job.id!);
+      return state === 'failed' ? queue.getJob(job.id!) : undefined;
+    });
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/^\[INVALID_JOB\] the job payload is invalid/);
+  });
+});
