@@ -37,6 +37,7 @@ export async function seedDemoDatabase(db: Connection, options: SeedOptions): Pr
     await db.query(`INSERT INTO users (id, name, email, created_at, updated_at, is_active, score)
       SELECT n + 1,
         CASE WHEN n % 50 = 49 THEN NULL
+             WHEN n % 97 = 11 THEN ''
              WHEN n % 13 = 5 THEN CONCAT('O''Brien, "Pat" ', n)
              WHEN n % 17 = 3 THEN CONCAT('Zoë Ünal 🚀 ', n)
              WHEN n % 19 = 7 THEN CONCAT('Line\nBreak ', n)
