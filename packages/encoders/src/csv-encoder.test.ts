@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
-import { createCsvEncoder } from './csv-encoder';
+import { createCsvEncoder, CSV_PROFILES } from './csv-encoder';
+import { describeEncoderContract } from './encoder.contract';
 import type { Column, Row } from './encoder';
 import { CHUNK_CHARS } from './text-chunks';
 
@@ -14,7 +15,11 @@ async function encodeToString(
 ): Promise<{ text: string; chunks: number; rows: number }> {
   const stats = { rows: 0 };
   const chunks: Buffer[] = [];
-  for await (const chunk of createCsvEncoder(options).encode({ columns, batches: inBatches(rows), stats }))
+  for await (const chunk of createCsvEncoder({ formulaGuard: false, ...options }).encode({
+    columns,
+    batches: inBatches(rows),
+    stats,
+  }))
     chunks.push(chunk);
   return { text: Buffer.concat(chunks).toString('utf8'), chunks: chunks.length, rows: stats.rows };
 }
@@ -117,5 +122,46 @@ describe('CSV encoder', () => {
 
   it('writes only the header for an empty result', async () => {
     expect((await encodeToString(columns.slice(0, 2), [])).text).toBe('id,name\r\n');
+  });
+});
+
+describeEncoderContract(
+  'csv',
+  () => createCsvEncoder({ formulaGuard: false }),
+  async (bytes) => {
+    const records: string[][] = parse(bytes.toString('utf8'));
+    const [header = [], ...rows] = records;
+    return { header, rows };
+  },
+  { nullAndEmpty: 'both-empty-string', isLineEndFolded: false },
+);
+
+describe('CSV options', () => {
+  const cols: Column[] = [
+    { name: 'note', kind: 'text' },
+    { name: 'amount', kind: 'decimal', digits: 10 },
+  ];
+
+  it('writes a BOM and guards formulas with the excel profile, but never touches numbers', async () => {
+    const { text } = await encodeToString(
+      cols,
+      [
+        ['=HYPERLINK("http://x")', '-20.00'],
+        ['-5', '1'],
+        ['＠SUM(A1)', '2'],
+      ],
+      CSV_PROFILES.excel,
+    );
+    expect(text).toBe('\uFEFFnote,amount\r\n"\'=HYPERLINK(""http://x"")",-20.00\r\n-5,1\r\n\'＠SUM(A1),2\r\n');
+  });
+
+  it('leaves every byte alone with the rfc4180 profile', async () => {
+    const { text } = await encodeToString(cols, [['=1+1', '-1']], CSV_PROFILES.rfc4180);
+    expect(text).toBe('note,amount\r\n=1+1,-1\r\n');
+  });
+
+  it('writes no header when asked, and tab-separated fields', async () => {
+    const { text } = await encodeToString(cols, [['a\tb', '1']], { header: false, delimiter: '\t' });
+    expect(text).toBe('"a\tb"\t1\r\n');
   });
 });

@@ -3,11 +3,24 @@
  * never per value from JavaScript types.
  */
 export type ColumnKind =
-  'integer' | 'decimal' | 'float' | 'year' | 'date' | 'datetime' | 'time' | 'text' | 'json' | 'binary' | 'bit';
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'year'
+  | 'date'
+  | 'datetime'
+  | 'timestamp'
+  | 'time'
+  | 'text'
+  | 'json'
+  | 'binary'
+  | 'bit';
 
 export interface Column {
   name: string;
   kind: ColumnKind;
+  /** Integer, decimal and bit columns: the most significant digits a value can have. */
+  digits?: number;
 }
 
 /**

@@ -1,4 +1,9 @@
 export type { Column, ColumnKind, Encoder, EncodeInput, EncodeStats, Row } from './encoder';
-export { createCsvEncoder, DEFAULT_CSV_OPTIONS, type CsvOptions } from './csv-encoder';
+export { createCsvEncoder, CSV_PROFILES, DEFAULT_CSV_OPTIONS, type CsvOptions } from './csv-encoder';
+export { createJsonLinesEncoder, type JsonLinesOptions } from './jsonl-encoder';
+export { createXlsxEncoder, MAX_DATA_ROWS_PER_SHEET, type XlsxOptions } from './xlsx-encoder';
+export { MAX_CELL_CHARS, TRUNCATION_MARKER } from './xlsx-cells';
+export { neutralizeFormula } from './formula-guard';
+export { isValidTimeZone } from './time-zone';
 export { uniqueColumnNames } from './column-names';
 export { encodeTextChunks, CHUNK_CHARS } from './text-chunks';

@@ -1,13 +1,29 @@
 import type { FieldPacket } from 'mysql2';
 
 export type ColumnKind =
-  'integer' | 'decimal' | 'float' | 'year' | 'date' | 'datetime' | 'time' | 'text' | 'json' | 'binary' | 'bit';
+  | 'integer'
+  | 'decimal'
+  | 'float'
+  | 'year'
+  | 'date'
+  | 'datetime'
+  | 'timestamp'
+  | 'time'
+  | 'text'
+  | 'json'
+  | 'binary'
+  | 'bit';
 
 export interface ColumnInfo {
   name: string;
   kind: ColumnKind;
   /** The MySQL type name, for logs and docs. */
   mysqlType: string;
+  /**
+   * For integer, decimal and bit columns: the most significant decimal digits a value can have.
+   * Encoders use it to decide, once per column, whether a JSON or Excel number holds every value exactly.
+   */
+  digits?: number;
 }
 
 // prettier-ignore
@@ -21,12 +37,33 @@ const Types = {
 } as const;
 const TYPE_NAMES = new Map<number, string>(Object.entries(Types).map(([name, id]) => [id, name]));
 const BINARY_CHARSET = 63;
+const UNSIGNED_FLAG = 32;
+const INTEGER_DIGITS = new Map<number, [signed: number, unsigned: number]>([
+  [Types.TINY, [3, 3]],
+  [Types.SHORT, [5, 5]],
+  [Types.INT24, [7, 8]],
+  [Types.LONG, [10, 10]],
+  [Types.LONGLONG, [19, 20]],
+]);
 
 /** Decides, once per column, how its values will be written. */
 export function describeColumn(field: FieldPacket & { extendedFormat?: string }): ColumnInfo {
   const type = field.columnType ?? -1;
   const mysqlType = TYPE_NAMES.get(type) ?? `TYPE_${type}`;
-  return { name: field.name, kind: kindOf(type, field), mysqlType };
+  const kind = kindOf(type, field);
+  const digits = digitsOf(kind, type, field);
+  return digits === undefined ? { name: field.name, kind, mysqlType } : { name: field.name, kind, mysqlType, digits };
+}
+
+function digitsOf(kind: ColumnKind, type: number, field: FieldPacket): number | undefined {
+  const isUnsigned =
+    typeof field.flags === 'number' ? (field.flags & UNSIGNED_FLAG) !== 0 : field.flags.includes('UNSIGNED');
+  const length = field.columnLength ?? 0;
+  if (kind === 'integer') return INTEGER_DIGITS.get(type)?.[isUnsigned ? 1 : 0] ?? 20;
+  // DECIMAL(p,s) reports p, plus one for the point when s > 0, plus one for the sign when signed.
+  if (kind === 'decimal') return length - ((field.decimals ?? 0) > 0 ? 1 : 0) - (isUnsigned ? 0 : 1);
+  if (kind === 'bit') return Math.ceil(length * Math.log10(2));
+  return undefined;
 }
 
 function kindOf(type: number, field: FieldPacket & { extendedFormat?: string }): ColumnKind {
@@ -52,9 +89,10 @@ function kindOf(type: number, field: FieldPacket & { extendedFormat?: string }):
       return 'date';
     case Types.DATETIME:
     case Types.DATETIME2:
+      return 'datetime';
     case Types.TIMESTAMP:
     case Types.TIMESTAMP2:
-      return 'datetime';
+      return 'timestamp';
     case Types.TIME:
     case Types.TIME2:
       return 'time';

@@ -42,13 +42,21 @@ describe('openExportQuery', () => {
       ['label', 'text'],
       ['made', 'date'],
       ['seen', 'datetime'],
-      ['stamp', 'datetime'],
+      ['stamp', 'timestamp'],
       ['took', 'time'],
       ['yr', 'year'],
       ['doc', 'json'],
       ['raw', 'binary'],
       ['bits', 'bit'],
     ]);
+    expect(
+      Object.fromEntries(query.columns.filter((c) => c.digits !== undefined).map((c) => [c.name, c.digits])),
+    ).toEqual({
+      id: 20,
+      price: 30,
+      qty: 10,
+      bits: 4,
+    });
     const rows = await readAll(query.batches);
     expect(rows[0]).toEqual([
       '18446744073709551615',

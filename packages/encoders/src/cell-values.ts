@@ -1,0 +1,34 @@
+/** Conversions every encoder shares, so each format reads a value the same way. */
+
+export function isNull(value: unknown): value is null | undefined {
+  return value === null || value === undefined;
+}
+
+export function toText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  if (Buffer.isBuffer(value)) return value.toString('utf8');
+  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
+  return JSON.stringify(value) ?? '';
+}
+
+export function toBuffer(value: unknown): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(toText(value));
+}
+
+/** BIT(n) arrives as big-endian bytes; written as its unsigned integer value. */
+export function bitsToDecimal(bits: Buffer): string {
+  return bits.length === 0 ? '0' : BigInt(`0x${bits.toString('hex')}`).toString(10);
+}
+
+/** Significant decimal digits of a numeric text (`-0012.50` has 4: 1, 2, 5, 0). */
+export function significantDigits(text: string): number {
+  const digits = text
+    .replace(/^[+-]/, '')
+    .replace(/[eE].*$/, '')
+    .replace('.', '')
+    .replace(/^0+/, '');
+  return digits.length;
+}
+
+// An IEEE double holds every decimal of up to 15 significant digits exactly (Excel shows 15 too).
+export const MAX_EXACT_DIGITS = 15;

@@ -1,0 +1,93 @@
+import { bitsToDecimal, isNull, MAX_EXACT_DIGITS, significantDigits, toBuffer, toText } from './cell-values';
+import type { Column } from './encoder';
+import { neutralizeFormula } from './formula-guard';
+import { createTimestampZoner } from './time-zone';
+
+/** Only plain values reach exceljs: an object there could become a formula, link or rich text. */
+export type XlsxValue = string | number | Date | null;
+
+export interface XlsxCellOptions {
+  formulaGuard: boolean;
+  timeZone: string;
+}
+
+// Excel's limit for one cell; longer text is cut and ends with this marker.
+export const MAX_CELL_CHARS = 32_767;
+export const TRUNCATION_MARKER = '…[truncated]';
+
+export const NUMBER_FORMATS: Partial<Record<Column['kind'], string>> = {
+  date: 'yyyy-mm-dd',
+  datetime: 'yyyy-mm-dd hh:mm:ss',
+  timestamp: 'yyyy-mm-dd hh:mm:ss',
+  time: 'hh:mm:ss',
+};
+
+const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/;
+const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
+
+export function createXlsxCell(column: Column, options: XlsxCellOptions): (value: unknown) => XlsxValue {
+  const guard = options.formulaGuard ? neutralizeFormula : (text: string) => text;
+  switch (column.kind) {
+    case 'integer':
+    case 'decimal':
+      return (v) => (isNull(v) ? null : exactNumber(toText(v)));
+    case 'bit':
+      return (v) => (isNull(v) ? null : exactNumber(bitsToDecimal(toBuffer(v))));
+    case 'float':
+    case 'year':
+      return (v) => (isNull(v) ? null : typeof v === 'number' ? v : Number(toText(v)));
+    case 'date':
+    case 'datetime':
+      return (v) => (isNull(v) ? null : toDate(toText(v)));
+    case 'timestamp': {
+      const zone = createTimestampZoner(options.timeZone);
+      return (v) => (isNull(v) ? null : toDate(zone(toText(v)).wall));
+    }
+    case 'time':
+      return (v) => (isNull(v) ? null : toDayFraction(toText(v)));
+    case 'text':
+    case 'json':
+      // Line breaks become LF, as Excel stores them; XML would fold a CR LF anyway.
+      return (v) => (isNull(v) ? null : truncate(guard(toText(v).replace(/\r\n?/g, '\n'))));
+    case 'binary':
+      return (v) => (isNull(v) ? null : truncate(toBuffer(v).toString('base64')));
+  }
+}
+
+/** A number cell when Excel keeps every digit (15 significant), else the exact text. */
+function exactNumber(text: string): number | string {
+  return significantDigits(text) <= MAX_EXACT_DIGITS ? Number(text) : text;
+}
+
+/** A date cell for the wall-clock value; the server's text where Excel has no such date. */
+function toDate(text: string): Date | string {
+  const m = DATE_TIME.exec(text);
+  // Excel's calendar starts in 1900 (and mis-handles its first two months): earlier stays text.
+  if (!m || Number(m[1]) < 1900 || m[2] === '00' || m[3] === '00') return text;
+  const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
+  return new Date(
+    Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms),
+  );
+}
+
+/** TIME of day as Excel's fraction of a day; a duration outside 00:00–24:00 stays text. */
+function toDayFraction(text: string): number | string {
+  const m = TIME.exec(text);
+  if (!m || Number(m[1]) >= 24) return text;
+  const seconds = Number(m[1]) * 3600 + Number(m[2]) * 60 + Number(m[3]) + Number(`0.${m[4] ?? '0'}`);
+  return seconds / 86_400;
+}
+
+function truncate(text: string): string {
+  return text.length <= MAX_CELL_CHARS
+    ? text
+    : text.slice(0, MAX_CELL_CHARS - TRUNCATION_MARKER.length) + TRUNCATION_MARKER;
+}
+
+/** Display width of a value, for the column-width sample. */
+export function displayWidth(value: XlsxValue, kind: Column['kind']): number {
+  if (value === null) return 0;
+  if (value instanceof Date) return kind === 'date' ? 10 : 19;
+  if (typeof value === 'number') return kind === 'time' ? 8 : String(value).length;
+  return Math.max(...value.split('\n').map((line) => line.length));
+}

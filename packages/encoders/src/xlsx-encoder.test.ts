@@ -1,0 +1,117 @@
+import ExcelJS from 'exceljs';
+import type { Column, Row } from './encoder';
+import { describeEncoderContract, encodeAll, type ReadBack } from './encoder.contract';
+import { MAX_CELL_CHARS, TRUNCATION_MARKER } from './xlsx-cells';
+import { createXlsxEncoder } from './xlsx-encoder';
+
+async function readSheets(bytes: Buffer): Promise<ExcelJS.Worksheet[]> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(bytes as unknown as ArrayBuffer);
+  return workbook.worksheets;
+}
+
+const cellText = (value: ExcelJS.CellValue): string | null => {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+};
+
+async function readBack(bytes: Buffer): Promise<ReadBack> {
+  const [sheet] = await readSheets(bytes);
+  const rows: (string | null)[][] = [];
+  let header: string[] = [];
+  sheet!.eachRow({ includeEmpty: true }, (row, n) => {
+    const values = Array.from({ length: sheet!.columnCount }, (_, i) => cellText(row.getCell(i + 1).value));
+    if (n === 1) header = values.map((v) => v ?? '');
+    else rows.push(values);
+  });
+  return { header, rows };
+}
+
+describeEncoderContract('xlsx', () => createXlsxEncoder({ formulaGuard: false }), readBack, {
+  nullAndEmpty: 'both-null',
+  isLineEndFolded: true,
+});
+
+describe('XLSX cells', () => {
+  it('types cells: numbers, exact text past 15 digits, dates, times; bold frozen header with autofilter', async () => {
+    const columns: Column[] = [
+      { name: 'id', kind: 'integer', digits: 20 },
+      { name: 'score', kind: 'decimal', digits: 10 },
+      { name: 'made', kind: 'date' },
+      { name: 'seen', kind: 'datetime' },
+      { name: 'took', kind: 'time' },
+      { name: 'note', kind: 'text' },
+    ];
+    const rows: Row[] = [
+      ['9007199254740993', '-20.00', '2026-02-28', '2026-02-28 23:59:59.250', '12:30:15', '=HYPERLINK("http://evil")'],
+      ['42', '0.01', '0000-00-00', '1899-12-31 00:00:00', '-01:00:00', '-5'],
+    ];
+    const [sheet] = await readSheets((await encodeAll(createXlsxEncoder(), columns, rows)).bytes);
+    const first = sheet!.getRow(2);
+    expect(first.getCell(1).value).toBe('9007199254740993');
+    expect(first.getCell(2).value).toBe(-20);
+    expect(first.getCell(3).value).toEqual(new Date('2026-02-28T00:00:00Z'));
+    expect(first.getCell(3).numFmt).toBe('yyyy-mm-dd');
+    expect(first.getCell(4).value).toEqual(new Date('2026-02-28T23:59:59.250Z'));
+    // A time of day is a fraction of a day with a time format; readers show it on Excel's day zero.
+    expect(first.getCell(5).value).toEqual(new Date('1899-12-30T12:30:15Z'));
+    expect(first.getCell(5).numFmt).toBe('hh:mm:ss');
+    expect(first.getCell(6).value).toBe('\'=HYPERLINK("http://evil")');
+    expect(first.getCell(6).type).toBe(ExcelJS.ValueType.String);
+    const second = sheet!.getRow(3);
+    expect(second.getCell(1).value).toBe(42);
+    expect(second.getCell(3).value).toBe('0000-00-00');
+    expect(second.getCell(4).value).toBe('1899-12-31 00:00:00');
+    expect(second.getCell(5).value).toBe('-01:00:00');
+    expect(second.getCell(6).value).toBe('-5');
+    expect(sheet!.getRow(1).getCell(1).font?.bold).toBe(true);
+    expect(sheet!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
+    expect(sheet!.autoFilter).toBeDefined();
+  });
+
+  it('never makes a formula, link or rich text out of data', async () => {
+    const columns: Column[] = [{ name: 'doc', kind: 'json' }];
+    const rows: Row[] = [
+      ['{"formula": "1+1", "result": 2}'],
+      ['{"hyperlink": "http://x", "text": "x"}'],
+      ['{"richText": []}'],
+    ];
+    const [sheet] = await readSheets(
+      (await encodeAll(createXlsxEncoder({ formulaGuard: false }), columns, rows)).bytes,
+    );
+    for (let r = 2; r <= 4; r += 1) expect(sheet!.getRow(r).getCell(1).type).toBe(ExcelJS.ValueType.String);
+    expect(sheet!.getRow(2).getCell(1).value).toBe('{"formula": "1+1", "result": 2}');
+  });
+
+  it('cuts text longer than a cell holds, with a marker', async () => {
+    const [sheet] = await readSheets(
+      (await encodeAll(createXlsxEncoder(), [{ name: 't', kind: 'text' }], [['x'.repeat(40_000)]])).bytes,
+    );
+    const value = sheet!.getRow(2).getCell(1).value as string;
+    expect(value).toHaveLength(MAX_CELL_CHARS);
+    expect(value.endsWith(TRUNCATION_MARKER)).toBe(true);
+  });
+
+  it('continues on a new sheet that repeats the header when a sheet is full', async () => {
+    const rows: Row[] = Array.from({ length: 7 }, (_, i) => [String(i + 1)]);
+    const sheets = await readSheets(
+      (await encodeAll(createXlsxEncoder({ rowsPerSheet: 3 }), [{ name: 'n', kind: 'integer', digits: 10 }], rows))
+        .bytes,
+    );
+    expect(sheets.map((s) => s.name)).toEqual(['Sheet1', 'Sheet2', 'Sheet3']);
+    expect(
+      sheets.map((s) =>
+        s
+          .getSheetValues()
+          .slice(1)
+          .map((r) => (r as ExcelJS.CellValue[])[1]),
+      ),
+    ).toEqual([
+      ['n', 1, 2, 3],
+      ['n', 4, 5, 6],
+      ['n', 7],
+    ]);
+  });
+});
