@@ -1,5 +1,13 @@
+import { isValidTimeZone } from '@fluxquery/encoders';
 import { AppError } from '@fluxquery/errors';
-import { COMPRESSIONS, EXPORT_FORMATS, type Compression, type ExportFormat } from '@fluxquery/export-job';
+import {
+  COMPRESSIONS,
+  CSV_PROFILE_NAMES,
+  FORMAT_ALIASES,
+  type Compression,
+  type CsvRequestOptions,
+  type ExportFormat,
+} from '@fluxquery/export-job';
 import Joi from 'joi';
 
 export interface ExportRequest {
@@ -7,9 +15,37 @@ export interface ExportRequest {
   email: string;
   format: ExportFormat;
   compression?: Compression;
+  csv?: CsvRequestOptions;
+  formulaGuard?: boolean;
+  timeZone?: string;
 }
 
-const schema = Joi.object({
+interface RawRequest {
+  query: string;
+  email: string;
+  format: string;
+  compression?: Compression;
+  csv?: {
+    profile?: CsvRequestOptions['profile'];
+    delimiter?: string;
+    bom?: boolean;
+    null?: string;
+    header?: boolean;
+    line_ending?: 'crlf' | 'lf';
+  };
+  formula_guard?: boolean;
+  time_zone?: string;
+}
+
+const timeZone = Joi.string()
+  .max(64)
+  .custom((value: string, helpers) =>
+    isValidTimeZone(value)
+      ? value
+      : helpers.message({ custom: '"time_zone" must be UTC, ±HH:MM or an IANA zone name' }),
+  );
+
+const schema = Joi.object<RawRequest>({
   query: Joi.string().min(1).max(100_000).required(),
   // One plain address: no display name, list, group or line break can re-route the mail.
   email: Joi.string()
@@ -17,9 +53,26 @@ const schema = Joi.object({
     .email({ tlds: { allow: false }, multiple: false })
     .required(),
   format: Joi.string()
-    .valid(...EXPORT_FORMATS)
+    .valid(...Object.keys(FORMAT_ALIASES))
     .default('csv'),
   compression: Joi.string().valid(...COMPRESSIONS),
+  csv: Joi.object({
+    profile: Joi.string().valid(...CSV_PROFILE_NAMES),
+    delimiter: Joi.string().valid(',', ';', '\t', 'tab'),
+    bom: Joi.boolean(),
+    // The NULL token must not be confused with a quoted field or break a line.
+    null: Joi.string()
+      .allow('')
+      .max(32)
+      .pattern(/^[^"\r\n]*$/, 'no quotes or line breaks'),
+    header: Joi.boolean(),
+    line_ending: Joi.string().valid('crlf', 'lf'),
+  }).when('format', {
+    not: 'csv',
+    then: Joi.forbidden().messages({ 'any.unknown': '"csv" options apply to format csv only' }),
+  }),
+  formula_guard: Joi.boolean(),
+  time_zone: timeZone,
 })
   .required()
   .unknown(false);
@@ -43,10 +96,41 @@ export function parseExportRequest(body: Buffer): ExportRequest {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new AppError('VALIDATION_FAILED', 'the request body must be a JSON object');
   }
-  const result = schema.validate(json, { abortEarly: false, convert: false }) as Joi.ValidationResult<ExportRequest>;
+  const result = schema.validate(json, { abortEarly: false, convert: false });
   if (result.error) {
     const details = result.error.details.map((d) => ({ field: d.path.join('.'), message: d.message }));
     throw new AppError('VALIDATION_FAILED', details.map((d) => d.message).join('; '), { details });
   }
-  return result.value;
+  return toExportRequest(result.value);
+}
+
+function toExportRequest(raw: RawRequest): ExportRequest {
+  const format = FORMAT_ALIASES[raw.format] ?? 'csv';
+  const csv = raw.csv ? toCsvOptions(raw.csv) : undefined;
+  return {
+    query: raw.query,
+    email: raw.email,
+    format,
+    ...(raw.compression ? { compression: raw.compression } : {}),
+    ...(csv ? { csv } : {}),
+    ...(raw.formula_guard !== undefined ? { formulaGuard: raw.formula_guard } : {}),
+    ...(raw.time_zone ? { timeZone: raw.time_zone } : {}),
+  };
+}
+
+function toCsvOptions(raw: NonNullable<RawRequest['csv']>): CsvRequestOptions {
+  const delimiter = raw.delimiter === 'tab' ? '\t' : (raw.delimiter as CsvRequestOptions['delimiter']);
+  if (raw.null && delimiter && raw.null.includes(delimiter)) {
+    throw new AppError('VALIDATION_FAILED', '"csv.null" must not contain the delimiter', {
+      details: [{ field: 'csv.null', message: '"csv.null" must not contain the delimiter' }],
+    });
+  }
+  return {
+    ...(raw.profile ? { profile: raw.profile } : {}),
+    ...(delimiter ? { delimiter } : {}),
+    ...(raw.bom !== undefined ? { bom: raw.bom } : {}),
+    ...(raw.null !== undefined ? { nullToken: raw.null } : {}),
+    ...(raw.header !== undefined ? { header: raw.header } : {}),
+    ...(raw.line_ending ? { lineEnding: raw.line_ending } : {}),
+  };
 }

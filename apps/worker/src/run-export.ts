@@ -1,12 +1,12 @@
-import { createCsvEncoder, type Encoder } from '@fluxquery/encoders';
 import { AppError, isAppError } from '@fluxquery/errors';
-import type { Compression, ExportFormat, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
+import type { Compression, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { openExportQuery, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { createDigestStream } from './digest-stream';
+import { encoderFor } from './encoder-for';
 import { createExportKey, createFileName } from './export-names';
 
 export interface ExportDeps {
@@ -28,13 +28,6 @@ export interface ExportHooks {
 // pool in few, big calls instead of many small ones.
 const GZIP_CHUNK_BYTES = 256 * 1024;
 
-function encoderFor(format: ExportFormat): Encoder {
-  switch (format) {
-    case 'csv':
-      return createCsvEncoder();
-  }
-}
-
 /**
  * The export use case: one read-only query, streamed through the encoder, optional gzip and a
  * digest into storage, with backpressure all the way. Either the whole file is committed, or
@@ -43,7 +36,7 @@ function encoderFor(format: ExportFormat): Encoder {
 export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: ExportHooks): Promise<ExportJobResult> {
   const startedAt = new Date();
   const compression: Compression = data.compression ?? (deps.isCompressedByDefault ? 'gzip' : 'none');
-  const encoder = encoderFor(data.format);
+  const encoder = encoderFor(data);
   const extension = compression === 'gzip' ? `${encoder.extension}.gz` : encoder.extension;
   // A .gz is stored as application/gzip, never with Content-Encoding: clients would unpack it silently.
   const contentType = compression === 'gzip' ? 'application/gzip' : encoder.contentType;

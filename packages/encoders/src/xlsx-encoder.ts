@@ -1,5 +1,5 @@
 import ExcelJS from 'exceljs';
-import { PassThrough, type Writable } from 'node:stream';
+import { PassThrough } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { uniqueColumnNames } from './column-names';
 import type { Column, EncodeInput, Encoder, Row } from './encoder';
@@ -102,11 +102,21 @@ function sampleWidths(columns: readonly Column[], names: string[], rows: XlsxVal
   });
 }
 
+interface QueuedStream {
+  writableLength?: number;
+  // archiver's streams come from readable-stream, which has no writableLength.
+  _writableState?: { length?: number };
+}
+
 /** Bytes of sheet XML written by exceljs but not yet taken by the zip compressor (exceljs internals). */
 function pendingXmlBytes(sheet: ExcelJS.Worksheet | undefined): number {
-  const stream = (sheet as unknown as { _stream?: { buffers?: unknown[]; pipes?: Writable[] } } | undefined)?._stream;
+  const stream = (sheet as unknown as { _stream?: { buffers?: unknown[]; pipes?: QueuedStream[] } } | undefined)
+    ?._stream;
   if (!stream) return 0;
   const buffered = (stream.buffers?.length ?? 0) * 65_536;
-  const piped = (stream.pipes ?? []).reduce((sum, pipe) => sum + (pipe.writableLength ?? 0), 0);
+  const piped = (stream.pipes ?? []).reduce(
+    (sum, pipe) => sum + (pipe.writableLength ?? pipe._writableState?.length ?? 0),
+    0,
+  );
   return buffered + piped;
 }

@@ -4,21 +4,48 @@ import Joi from 'joi';
 /** The one definition of the export job; the api produces it and the worker consumes it. */
 export const EXPORT_QUEUE_NAME = 'exports';
 export const EXPORT_JOB_NAME = 'export';
-export const EXPORT_SCHEMA_VERSION = 1;
+/** 2 added json/xlsx, CSV options, the formula guard switch and the time zone. Workers read 1 and 2. */
+export const EXPORT_SCHEMA_VERSION = 2;
+const READABLE_SCHEMA_VERSIONS = [1, 2];
 
-export const EXPORT_FORMATS = ['csv'] as const;
+export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+/** What requests may say, and the format each name means. */
+export const FORMAT_ALIASES: Record<string, ExportFormat> = {
+  csv: 'csv',
+  json: 'json',
+  jsonl: 'json',
+  excel: 'xlsx',
+  xlsx: 'xlsx',
+};
+export const CSV_PROFILE_NAMES = ['rfc4180', 'excel'] as const;
+export type CsvProfileName = (typeof CSV_PROFILE_NAMES)[number];
+
+/** CSV settings as the request gave them; the worker lays them over the profile. */
+export interface CsvRequestOptions {
+  profile?: CsvProfileName;
+  delimiter?: ',' | ';' | '\t';
+  bom?: boolean;
+  nullToken?: string;
+  header?: boolean;
+  lineEnding?: 'crlf' | 'lf';
+}
 export const COMPRESSIONS = ['gzip', 'none'] as const;
 export type Compression = (typeof COMPRESSIONS)[number];
 
 export interface ExportJobData {
-  schemaVersion: typeof EXPORT_SCHEMA_VERSION;
+  schemaVersion: 1 | 2;
   requestId: string;
   query: string;
   email: string;
   format: ExportFormat;
   /** Absent: the worker's COMPRESSION setting decides. */
   compression?: Compression;
+  csv?: CsvRequestOptions;
+  /** Absent: on for CSV (unless the profile says otherwise) and XLSX. JSON Lines is never altered. */
+  formulaGuard?: boolean;
+  /** For TIMESTAMP values: `UTC`, `±HH:MM` or an IANA name. Absent: UTC. */
+  timeZone?: string;
   requestedAt: string;
 }
 
@@ -45,7 +72,9 @@ export interface ExportJobResult {
 }
 
 const exportJobDataSchema = Joi.object<ExportJobData>({
-  schemaVersion: Joi.number().valid(EXPORT_SCHEMA_VERSION).required(),
+  schemaVersion: Joi.number()
+    .valid(...READABLE_SCHEMA_VERSIONS)
+    .required(),
   requestId: Joi.string().max(200).required(),
   query: Joi.string().max(100_000).required(),
   email: Joi.string().max(320).required(),
@@ -53,6 +82,16 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
     .valid(...EXPORT_FORMATS)
     .required(),
   compression: Joi.string().valid(...COMPRESSIONS),
+  csv: Joi.object({
+    profile: Joi.string().valid(...CSV_PROFILE_NAMES),
+    delimiter: Joi.string().valid(',', ';', '\t'),
+    bom: Joi.boolean(),
+    nullToken: Joi.string().allow('').max(32),
+    header: Joi.boolean(),
+    lineEnding: Joi.string().valid('crlf', 'lf'),
+  }),
+  formulaGuard: Joi.boolean(),
+  timeZone: Joi.string().max(64),
   requestedAt: Joi.string().isoDate().required(),
 });
 

@@ -20,6 +20,9 @@ export function createExportRoute(deps: ApiDeps) {
       email: request.email,
       format: request.format,
       ...(request.compression ? { compression: request.compression } : {}),
+      ...(request.csv ? { csv: request.csv } : {}),
+      ...(request.formulaGuard !== undefined ? { formulaGuard: request.formulaGuard } : {}),
+      ...(request.timeZone ? { timeZone: request.timeZone } : {}),
       requestedAt: new Date().toISOString(),
     };
     await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch((error: unknown) => {
