@@ -196,6 +196,7 @@ describe('every MySQL type, in every format, read back by an independent reader'
       { format: 'json', csv: { delimiter: ';' } },
       { format: 'csv', csv: { profile: 'tsv' } },
       { format: 'csv', csv: { delimiter: ';', null: 'a;b' } },
+      { format: 'csv', csv: { null: 'a,b' } },
       { format: 'csv', time_zone: 'Mars/Olympus' },
     ]) {
       const res = await harness.signed(

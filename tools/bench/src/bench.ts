@@ -21,7 +21,8 @@ interface CaseResult {
 }
 
 /**
- * `pnpm bench [--rows 1000000] [--runs 3] [--smoke]`: the worker's real CSV pipeline against
+ * `pnpm bench [--rows 1000000] [--runs 3] [--smoke]`: the worker's real pipeline (CSV, CSV+gzip,
+ * JSON Lines, XLSX) against
  * `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k rows and at --rows, so
  * that both speed (as a ratio) and memory flatness (peak RSS per size) show.
  */
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
       ['mariadb --batch | gzip -6', () => timeShell(`${mariadb} -e ${shellQuote(sql)} | gzip -6 > /dev/null`, env)],
       ['fluxquery csv', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none'])],
       ['fluxquery csv + gzip-6', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'gzip'])],
+      ['fluxquery json lines', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none', 'json'])],
+      ['fluxquery xlsx', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none', 'xlsx'])],
     ];
     const baselines = new Map<string, number>();
     for (const [name, run] of cases) {

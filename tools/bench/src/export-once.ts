@@ -1,4 +1,4 @@
-import { EXPORT_SCHEMA_VERSION, type Compression } from '@fluxquery/export-job';
+import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createLocalStorage } from '@fluxquery/storage';
 import { runExport } from '@fluxquery/worker';
@@ -9,10 +9,10 @@ import path from 'node:path';
 /**
  * One export through the worker's real pipeline (read-only session, encoder, gzip, digest, local
  * storage), in a process of its own so that its peak RSS is its own. Prints one JSON line.
- * argv: <connection JSON> <sql> <gzip|none>
+ * argv: <connection JSON> <sql> <gzip|none> [csv|json|xlsx]
  */
 async function main(): Promise<void> {
-  const [connectionJson = '{}', sql = 'SELECT 1', compression = 'none'] = process.argv.slice(2);
+  const [connectionJson = '{}', sql = 'SELECT 1', compression = 'none', format = 'csv'] = process.argv.slice(2);
   const root = await mkdtemp(path.join(tmpdir(), 'fq-bench-'));
   try {
     const started = process.hrtime.bigint();
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
         requestId: 'bench',
         query: sql,
         email: 'bench@example.com',
-        format: 'csv',
+        format: format as ExportFormat,
         compression: compression as Compression,
         requestedAt: new Date().toISOString(),
       },
