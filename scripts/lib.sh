@@ -58,3 +58,16 @@ ensure_services() {
     wait_for_port 6379 Redis
   fi
 }
+
+# The cross-reader tests open our files with Python's csv/json and openpyxl (Debian's package).
+ensure_test_tools() {
+  if /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then return 0; fi
+  say "installing python3-openpyxl (Debian) for the cross-reader tests"
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-openpyxl >/dev/null
+  else
+    echo "needs /usr/bin/python3 with openpyxl: apt-get install python3-openpyxl" >&2
+    return 1
+  fi
+}

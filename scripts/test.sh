@@ -5,6 +5,7 @@ source "$(dirname "$0")/lib.sh"
 ensure_pnpm
 install_and_build
 ensure_services
+ensure_test_tools
 say "type-checking tests"
 pnpm exec tsc -p tsconfig.test.json
 say "linting"
