@@ -6,19 +6,12 @@ import {
   FORMAT_ALIASES,
   type Compression,
   type CsvRequestOptions,
-  type ExportFormat,
+  type ExportJobData,
 } from '@fluxquery/export-job';
 import Joi from 'joi';
 
-export interface ExportRequest {
-  query: string;
-  email: string;
-  format: ExportFormat;
-  compression?: Compression;
-  csv?: CsvRequestOptions;
-  formulaGuard?: boolean;
-  timeZone?: string;
-}
+/** A checked request: the job's own fields, before the api adds its bookkeeping. */
+export type ExportRequest = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 'requestedAt'>;
 
 interface RawRequest {
   query: string;

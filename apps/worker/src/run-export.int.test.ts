@@ -1,8 +1,7 @@
 import { EXPORT_SCHEMA_VERSION, type ExportJobData, type ExportProgress } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createLocalStorage } from '@fluxquery/storage';
-import { createTestDatabase, waitFor, type TestDatabase } from '@fluxquery/testkit';
-import type { RowDataPacket } from 'mysql2';
+import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -77,13 +76,7 @@ describe('runExport', () => {
       }),
     ).rejects.toMatchObject({ code: 'STORAGE_FAILED', retryable: true });
     await rm(sealed, { force: true });
-    await waitFor(async () => {
-      const [rows] = await testDb.db.query<RowDataPacket[]>(
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO = 'SELECT * FROM numbers'",
-        [testDb.name],
-      );
-      return Number(rows[0]?.n) === 0 ? true : undefined;
-    }, 5_000);
+    await testDb.waitUntilNoQuery('SELECT * FROM numbers');
   });
 
   it('removes the partial file when the query fails half way', async () => {

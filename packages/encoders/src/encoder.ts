@@ -1,6 +1,8 @@
 /**
  * How a column's values are written, decided once from the database's column metadata,
- * never per value from JavaScript types.
+ * never per value from JavaScript types. mysql-source declares the same union: leaf packages do
+ * not import each other, and the worker's assignment of one to the other fails to compile if the
+ * two ever differ.
  */
 export type ColumnKind =
   | 'integer'

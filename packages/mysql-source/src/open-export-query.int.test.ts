@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2';
-import { createTestDatabase, waitFor, type TestDatabase } from '@fluxquery/testkit';
+import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
 import { openExportQuery, type ExportQueryOptions } from './open-export-query';
 
 let testDb: TestDatabase;
@@ -146,13 +146,7 @@ describe('openExportQuery', () => {
     }
     await query.close();
     // The server notices the dropped socket on its next write; it must not keep the query running.
-    await waitFor(async () => {
-      const [rows] = await testDb.db.query<RowDataPacket[]>(
-        "SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE 'SELECT n FROM numbers%'",
-        [testDb.name],
-      );
-      return Number(rows[0]?.n) === 0 ? true : undefined;
-    }, 5_000);
+    await testDb.waitUntilNoQuery('SELECT n FROM numbers');
   });
 
   it('stops at once when its signal aborts, with CANCELLED', async () => {

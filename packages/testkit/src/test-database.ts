@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import type { RowDataPacket } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
+import { waitFor } from './wait-for';
 
 export interface TestServer {
   host: string;
@@ -23,6 +25,8 @@ export interface TestDatabase {
   connection: TestServer & { database: string };
   /** An admin session on the database, for setting up tables and reading them back. */
   db: Connection;
+  /** Resolves once no query starting with `sqlPrefix` runs in this database; fails after `timeoutMs`. */
+  waitUntilNoQuery(sqlPrefix: string, timeoutMs?: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -45,6 +49,15 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
     name,
     connection: { ...server, database: name },
     db,
+    async waitUntilNoQuery(sqlPrefix, timeoutMs = 5_000) {
+      await waitFor(async () => {
+        const [rows] = await db.query<RowDataPacket[]>(
+          'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE ?',
+          [name, `${sqlPrefix.replace(/[\\%_]/g, '\\$&')}%`],
+        );
+        return Number(rows[0]?.n) === 0 ? true : undefined;
+      }, timeoutMs);
+    },
     async drop() {
       await db.query(`DROP DATABASE IF EXISTS \`${name}\``);
       await db.end();
