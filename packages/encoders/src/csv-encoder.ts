@@ -1,8 +1,8 @@
-import { bitsToDecimal, isNull, toBuffer, toText } from './cell-values';
+import { ByteWriter, CHUNK_BYTES } from './byte-writer';
+import { toText } from './cell-values';
 import { uniqueColumnNames } from './column-names';
-import type { ColumnKind, Encoder, Row } from './encoder';
-import { neutralizeFormula } from './formula-guard';
-import { encodeTextChunks } from './text-chunks';
+import { asBytes, writeBits, writeGuardedText, writeQuoted } from './csv-bytes';
+import type { ColumnKind, EncodeInput, Encoder } from './encoder';
 import { createTimestampZoner } from './time-zone';
 
 export interface CsvOptions {
@@ -29,11 +29,12 @@ export const CSV_PROFILES = {
 /** Without a profile: RFC 4180 layout, with the formula guard on, since exports are sent to people. */
 export const DEFAULT_CSV_OPTIONS: CsvOptions = { ...CSV_PROFILES.rfc4180, formulaGuard: true, timeZone: 'UTC' };
 
-type Cell = (value: unknown) => string;
+type Cell = (out: ByteWriter, value: unknown) => void;
 
 /**
  * RFC 4180 CSV: a header row, and fields quoted only when they hold the delimiter, a double
- * quote, CR or LF (doubling the quotes inside).
+ * quote, CR or LF (doubling the quotes inside). Values are copied as bytes, never decoded, except
+ * TIMESTAMPs moved to another zone and the rare text that may start a formula.
  */
 export function createCsvEncoder(overrides: Partial<CsvOptions> = {}): Encoder {
   const options = { ...DEFAULT_CSV_OPTIONS, ...overrides };
@@ -41,60 +42,71 @@ export function createCsvEncoder(overrides: Partial<CsvOptions> = {}): Encoder {
     format: 'csv',
     extension: 'csv',
     contentType: 'text/csv; charset=utf-8',
-    encode: ({ columns, batches, stats }) => {
-      const quote = createQuoter(options.delimiter);
-      const cells = columns.map((column) => createCell(column.kind, quote, options));
-      const header = options.header
-        ? uniqueColumnNames(columns.map((c) => c.name))
-            .map(quote)
-            .join(options.delimiter) + options.lineEnding
-        : '';
-      const encodeRow = (row: Row): string => {
-        let line = '';
-        for (let i = 0; i < cells.length; i += 1) {
-          if (i > 0) line += options.delimiter;
-          line += (cells[i] as Cell)(row[i]);
-        }
-        return line + options.lineEnding;
-      };
-      const head = (options.bom ? '\uFEFF' : '') + header;
-      return encodeTextChunks(batches, stats, { head, encodeRow, tail: '' });
-    },
+    encode: (input) => encodeCsv(input, options),
   };
 }
 
-function createQuoter(delimiter: string): (text: string) => string {
-  const needsQuotes = new RegExp(`["\\r\\n${delimiter === '\t' ? '\\t' : delimiter}]`);
-  return (text) => {
-    if (text === '') return '""';
-    return needsQuotes.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+async function* encodeCsv({ columns, batches, stats }: EncodeInput, options: CsvOptions): AsyncIterable<Buffer> {
+  const delimiter = options.delimiter.charCodeAt(0);
+  const lineEnding = Buffer.from(options.lineEnding, 'latin1');
+  const nullToken = Buffer.from(options.nullToken, 'utf8');
+  const cells = columns.map((column) => createCell(column.kind, delimiter, nullToken, options));
+  const out = new ByteWriter();
+  if (options.bom) out.bytes(Buffer.from([0xef, 0xbb, 0xbf]));
+  if (options.header) {
+    uniqueColumnNames(columns.map((c) => c.name)).forEach((name, i) => {
+      if (i > 0) out.byte(delimiter);
+      writeQuoted(out, Buffer.from(name, 'utf8'), delimiter);
+    });
+    out.bytes(lineEnding);
+  }
+  for await (const batch of batches) {
+    for (const row of batch) {
+      for (let i = 0; i < cells.length; i += 1) {
+        if (i > 0) out.byte(delimiter);
+        (cells[i] as Cell)(out, row[i]);
+      }
+      out.bytes(lineEnding);
+      if (out.length >= CHUNK_BYTES) yield out.take();
+    }
+    stats.rows += batch.length;
+  }
+  if (out.length > 0) yield out.take();
 }
 
-function createCell(kind: ColumnKind, quote: (text: string) => string, options: CsvOptions): Cell {
-  const { nullToken } = options;
-  const guard = options.formulaGuard ? neutralizeFormula : (text: string) => text;
+function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, options: CsvOptions): Cell {
+  const text = options.formulaGuard
+    ? (out: ByteWriter, v: unknown) => writeGuardedText(out, asBytes(v), delimiter)
+    : (out: ByteWriter, v: unknown) => writeQuoted(out, asBytes(v), delimiter);
+  const orNull =
+    (write: Cell): Cell =>
+    (out, v) =>
+      v === null || v === undefined ? out.bytes(nullToken) : write(out, v);
   switch (kind) {
     case 'integer':
     case 'decimal':
     case 'float':
     case 'year':
-      // Digits, sign, point and exponent only: never quoted, never guarded, so -20.00 stays a number.
-      return (value) => (isNull(value) ? nullToken : toText(value));
+      // Digits, sign, point and exponent only, as the server printed them: never quoted, never
+      // guarded, so -20.00 stays a number.
+      return orNull((out, v) => out.bytes(asBytes(v)));
     case 'binary':
-      return (value) => (isNull(value) ? nullToken : toBuffer(value).toString('base64'));
+      return orNull((out, v) => out.ascii(asBytes(v).toString('base64')));
     case 'bit':
-      return (value) => (isNull(value) ? nullToken : bitsToDecimal(toBuffer(value)));
+      return orNull(writeBits);
     case 'date':
     case 'datetime':
     case 'time':
-      return (value) => (isNull(value) ? nullToken : quote(toText(value)));
+      return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
     case 'timestamp': {
+      if (isUtc(options.timeZone)) return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
       const zone = createTimestampZoner(options.timeZone);
-      return (value) => (isNull(value) ? nullToken : quote(zone(toText(value)).wall));
+      return orNull((out, v) => writeQuoted(out, Buffer.from(zone(toText(v)).wall, 'latin1'), delimiter));
     }
     case 'text':
     case 'json':
-      return (value) => (isNull(value) ? nullToken : quote(guard(toText(value))));
+      return orNull(text);
   }
 }
+
+const isUtc = (zone: string): boolean => zone === 'UTC' || zone === 'Z' || zone === '+00:00' || zone === '-00:00';

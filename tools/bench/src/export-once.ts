@@ -37,7 +37,9 @@ async function main(): Promise<void> {
     );
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const peakRssMb = process.resourceUsage().maxRSS / 1024;
-    process.stdout.write(JSON.stringify({ ms, rows: result.rows, bytes: result.bytes, peakRssMb }) + '\n');
+    process.stdout.write(
+      JSON.stringify({ ms, rows: result.rows, bytes: result.bytes, sha256: result.sha256, peakRssMb }) + '\n',
+    );
   } finally {
     await rm(root, { recursive: true, force: true });
   }
