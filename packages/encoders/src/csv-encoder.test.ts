@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import { createCsvEncoder, CSV_PROFILES } from './csv-encoder';
 import { describeEncoderContract } from './encoder.contract';
 import type { Column, Row } from './encoder';
-import { CHUNK_CHARS } from './text-chunks';
+import { CHUNK_BYTES } from './byte-writer';
 
 async function* inBatches(rows: Row[], size = 2): AsyncIterable<Row[]> {
   for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
@@ -116,7 +116,7 @@ describe('CSV encoder', () => {
       rows,
     );
     expect(chunks).toBeGreaterThan(1);
-    expect(chunks).toBeLessThanOrEqual(Math.ceil(text.length / CHUNK_CHARS));
+    expect(chunks).toBeLessThanOrEqual(Math.ceil(Buffer.byteLength(text) / CHUNK_BYTES));
     expect(text.split('\r\n')).toHaveLength(20_002);
   });
 

@@ -6,4 +6,4 @@ export { MAX_CELL_CHARS, TRUNCATION_MARKER } from './xlsx-cells';
 export { neutralizeFormula } from './formula-guard';
 export { isValidTimeZone } from './time-zone';
 export { uniqueColumnNames } from './column-names';
-export { encodeTextChunks, CHUNK_CHARS } from './text-chunks';
+export { CHUNK_BYTES } from './byte-writer';

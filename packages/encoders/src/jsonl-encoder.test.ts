@@ -70,21 +70,37 @@ describe('JSON Lines type policy', () => {
     const lines = await encodeLines(
       [
         { name: 'doc', kind: 'json' },
-        { name: 'bad', kind: 'json' },
         { name: 'note', kind: 'text' },
         { name: 'raw', kind: 'binary' },
       ],
       [
         [
-          '{\n  "id": 12345678901234567890,\n  "s": "a b\\n",\n  "formula": "=1+1"\n}',
-          '{not json',
+          '{\n  "id": 12345678901234567890,\n  "s": "a b\\n \\" x",\n  "formula": "=1+1"\n}',
           '=cmd|calc',
           Buffer.from([0, 255]),
         ],
       ],
     );
     expect(lines).toEqual([
-      '{"doc":{"id":12345678901234567890,"s":"a b\\n","formula":"=1+1"},"bad":"{not json","note":"=cmd|calc","raw":"AP8="}',
+      '{"doc":{"id":12345678901234567890,"s":"a b\\n \\" x","formula":"=1+1"},"note":"=cmd|calc","raw":"AP8="}',
     ]);
+  });
+
+  it('escapes text byte for byte as JSON.stringify does', async () => {
+    const tricky = [
+      'plain',
+      '',
+      'quote " and \\ backslash',
+      'tab\there\r\n',
+      '\u0000\u0001\u001f\u007f',
+      'Zoë 🚀 中文',
+      '\u2028\u2029',
+      '\b\f',
+    ];
+    const lines = await encodeLines(
+      [{ name: 't', kind: 'text' }],
+      tricky.map((t) => [Buffer.from(t, 'utf8')]),
+    );
+    expect(lines).toEqual(tricky.map((t) => `{"t":${JSON.stringify(t)}}`));
   });
 });

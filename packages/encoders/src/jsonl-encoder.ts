@@ -1,8 +1,9 @@
-import { bitsToDecimal, isNull, MAX_EXACT_DIGITS, toBuffer, toText } from './cell-values';
+import { ByteWriter, CHUNK_BYTES } from './byte-writer';
+import { bitsToDecimal, MAX_EXACT_DIGITS, toText } from './cell-values';
 import { uniqueColumnNames } from './column-names';
-import { compactJson } from './compact-json';
-import type { Column, Encoder, Row } from './encoder';
-import { encodeTextChunks } from './text-chunks';
+import { asBytes } from './csv-bytes';
+import type { Column, EncodeInput, Encoder } from './encoder';
+import { writeCompactJson, writeJsonString } from './json-bytes';
 import { createTimestampZoner } from './time-zone';
 
 export interface JsonLinesOptions {
@@ -10,11 +11,14 @@ export interface JsonLinesOptions {
   timeZone: string;
 }
 
-type Value = (value: unknown) => string;
+type Value = (out: ByteWriter, value: unknown) => void;
+
+const QUOTE = 0x22;
+const NULL = Buffer.from('null');
 
 /**
  * JSON Lines: one object per row, keys in SELECT order, `\n` after each. Values are never
- * altered for spreadsheets: there is no formula guard here.
+ * altered for spreadsheets: there is no formula guard here. Written as bytes, like CSV.
  */
 export function createJsonLinesEncoder(options: Partial<JsonLinesOptions> = {}): Encoder {
   const timeZone = options.timeZone ?? 'UTC';
@@ -22,57 +26,86 @@ export function createJsonLinesEncoder(options: Partial<JsonLinesOptions> = {}):
     format: 'json',
     extension: 'jsonl',
     contentType: 'application/x-ndjson; charset=utf-8',
-    encode: ({ columns, batches, stats }) => {
-      const keys = uniqueColumnNames(columns.map((c) => c.name)).map(
-        (name, i) => `${i === 0 ? '{' : ','}${JSON.stringify(name)}:`,
-      );
-      const values = columns.map((column) => createValue(column, timeZone));
-      const encodeRow = (row: Row): string => {
-        let line = '';
-        for (let i = 0; i < values.length; i += 1) {
-          const value = row[i];
-          line += (keys[i] as string) + (isNull(value) ? 'null' : (values[i] as Value)(value));
-        }
-        return (values.length === 0 ? '{' : line) + '}\n';
-      };
-      return encodeTextChunks(batches, stats, { head: '', encodeRow, tail: '' });
-    },
+    encode: (input) => encodeJsonLines(input, timeZone),
   };
+}
+
+async function* encodeJsonLines({ columns, batches, stats }: EncodeInput, timeZone: string): AsyncIterable<Buffer> {
+  const keys = uniqueColumnNames(columns.map((c) => c.name)).map((name, i) =>
+    Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`, 'utf8'),
+  );
+  const values = columns.map((column) => createValue(column, timeZone));
+  const out = new ByteWriter();
+  for await (const batch of batches) {
+    for (const row of batch) {
+      if (values.length === 0) out.byte(0x7b);
+      for (let i = 0; i < values.length; i += 1) {
+        out.bytes(keys[i] as Buffer);
+        const value = row[i];
+        if (value === null || value === undefined) out.bytes(NULL);
+        else (values[i] as Value)(out, value);
+      }
+      out.ascii('}\n');
+      if (out.length >= CHUNK_BYTES) yield out.take();
+    }
+    stats.rows += batch.length;
+  }
+  if (out.length > 0) yield out.take();
+}
+
+function quoted(out: ByteWriter, bytes: Buffer): void {
+  out.byte(QUOTE);
+  out.bytes(bytes);
+  out.byte(QUOTE);
+}
+
+/** `YYYY-MM-DD HH:MM:SS…` as `YYYY-MM-DDTHH:MM:SS…`, plus a zone suffix. */
+function isoDateTime(out: ByteWriter, bytes: Buffer, suffix = ''): void {
+  out.byte(QUOTE);
+  if (bytes.length > 10 && bytes[10] === 0x20) {
+    out.bytes(bytes, 0, 10);
+    out.byte(0x54);
+    out.bytes(bytes, 11);
+  } else {
+    out.bytes(bytes);
+  }
+  out.ascii(suffix);
+  out.byte(QUOTE);
 }
 
 function createValue(column: Column, timeZone: string): Value {
   // Decided per column, so a key never changes JSON type from one row to the next: a column whose
   // values can exceed what a double holds exactly (BIGINT, DECIMAL(16+), BIT(50+)) is all strings.
   const isExactAsNumber = (column.digits ?? Infinity) <= MAX_EXACT_DIGITS;
-  const str = (text: string): string => JSON.stringify(text);
   switch (column.kind) {
     case 'integer':
     case 'decimal':
-      return isExactAsNumber ? (v) => toText(v) : (v) => str(toText(v));
+      return isExactAsNumber ? (out, v) => out.bytes(asBytes(v)) : (out, v) => quoted(out, asBytes(v));
     case 'bit':
-      return isExactAsNumber ? (v) => bitsToDecimal(toBuffer(v)) : (v) => str(bitsToDecimal(toBuffer(v)));
+      return isExactAsNumber
+        ? (out, v) => out.ascii(bitsToDecimal(asBytes(v)))
+        : (out, v) => quoted(out, Buffer.from(bitsToDecimal(asBytes(v)), 'latin1'));
     case 'float':
     case 'year':
-      return (v) => toText(v);
+      return (out, v) => out.bytes(asBytes(v));
     case 'date':
     case 'time':
+      return (out, v) => quoted(out, asBytes(v));
     case 'text':
-      return (v) => str(toText(v));
+      return (out, v) => writeJsonString(out, asBytes(v));
     case 'datetime':
-      return (v) => str(toText(v).replace(' ', 'T'));
+      return (out, v) => isoDateTime(out, asBytes(v));
     case 'timestamp': {
+      if (['UTC', 'Z', '+00:00', '-00:00'].includes(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), 'Z');
       const zone = createTimestampZoner(timeZone);
-      return (v) => {
+      return (out, v) => {
         const { wall, offset } = zone(toText(v));
-        return str(`${wall.replace(' ', 'T')}${offset}`);
+        isoDateTime(out, Buffer.from(wall, 'latin1'), offset);
       };
     }
     case 'json':
-      return (v) => {
-        const text = toText(v);
-        return compactJson(text) ?? str(text);
-      };
+      return (out, v) => writeCompactJson(out, asBytes(v));
     case 'binary':
-      return (v) => str(toBuffer(v).toString('base64'));
+      return (out, v) => quoted(out, Buffer.from(asBytes(v).toString('base64'), 'latin1'));
   }
 }

@@ -1,0 +1,52 @@
+import type { ByteWriter } from './byte-writer';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const HEX = '0123456789abcdef';
+// JSON.stringify's short escapes; every other byte below 0x20 becomes \u00XX (lowercase hex).
+const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r' };
+
+/**
+ * A JSON string from UTF-8 bytes, byte for byte what JSON.stringify writes for the decoded text:
+ * only `"`, `\` and bytes below 0x20 are escaped; every other UTF-8 sequence is copied as is.
+ */
+export function writeJsonString(out: ByteWriter, bytes: Buffer): void {
+  out.byte(QUOTE);
+  let start = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const b = bytes[i] as number;
+    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) continue;
+    out.bytes(bytes, start, i);
+    if (b === QUOTE) out.ascii('\\"');
+    else if (b === BACKSLASH) out.ascii('\\\\');
+    else out.ascii(SHORT_ESCAPES[b] ?? `\\u00${HEX[b >> 4]}${HEX[b & 15]}`);
+    start = i + 1;
+  }
+  out.bytes(bytes, start);
+  out.byte(QUOTE);
+}
+
+const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+
+/**
+ * A JSON column's document on one line: the whitespace between tokens removed, everything else
+ * (numbers digit for digit, strings with their escapes) copied. The server guarantees the text is
+ * JSON: MariaDB's JSON columns carry a json_valid CHECK, and MySQL stores JSON in binary form.
+ */
+export function writeCompactJson(out: ByteWriter, bytes: Buffer): void {
+  let isInString = false;
+  let start = 0;
+  for (let i = 0; i < bytes.length; i += 1) {
+    const b = bytes[i] as number;
+    if (isInString) {
+      if (b === BACKSLASH) i += 1;
+      else if (b === QUOTE) isInString = false;
+    } else if (b === QUOTE) {
+      isInString = true;
+    } else if (isSpace(b)) {
+      out.bytes(bytes, start, i);
+      start = i + 1;
+    }
+  }
+  out.bytes(bytes, start);
+}
