@@ -50,11 +50,15 @@ export function contentTypesXml(sheets: number): string {
 }
 
 export function workbookXml(sheets: number, lastColumn: string): string {
-  const list = Array.from({ length: sheets }, (_, i) => `<sheet name="Sheet${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`);
+  const list = Array.from(
+    { length: sheets },
+    (_, i) => `<sheet name="Sheet${i + 1}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`,
+  );
   // Excel keeps each sheet's autofilter range as a hidden defined name.
   const names = Array.from(
     { length: sheets },
-    (_, i) => `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">Sheet${i + 1}!$A$1:$${lastColumn}$1</definedName>`,
+    (_, i) =>
+      `<definedName name="_xlnm._FilterDatabase" localSheetId="${i}" hidden="1">Sheet${i + 1}!$A$1:$${lastColumn}$1</definedName>`,
   );
   return (
     XML_HEAD +
@@ -99,7 +103,7 @@ export function columnLetter(index: number): string {
   return letters;
 }
 
-// XML 1.0 cannot carry these control characters at all; exceljs dropped them too.
+// XML 1.0 cannot carry these characters at all: they are dropped (as exceljs did before us).
 const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 export function escapeXml(text: string): string {

@@ -3,7 +3,7 @@ import type { Column } from './encoder';
 import { neutralizeFormula } from './formula-guard';
 import { createTimestampZoner } from './time-zone';
 
-/** Only plain values reach exceljs: an object there could become a formula, link or rich text. */
+/** Only plain values reach the sheet: text is always an inline string, never a formula, link or rich text. */
 export type XlsxValue = string | number | Date | null;
 
 export interface XlsxCellOptions {

@@ -15,6 +15,8 @@ import {
   workbookRelsXml,
   workbookXml,
 } from './spreadsheet-parts';
+import { ByteWriter, CHUNK_BYTES } from './byte-writer';
+import { createCellWriter, type CellWriter } from './xlsx-bytes';
 import { createXlsxCell, displayWidth, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
 
 export interface XlsxOptions extends XlsxCellOptions {
@@ -30,8 +32,6 @@ const WIDTH_SAMPLE_ROWS = 100;
 const COMPRESSION_LEVEL = 1;
 // Fixed entry times: the same rows always give the same bytes.
 const ENTRY_TIME = new Date(Date.UTC(2020, 0, 1));
-const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial day
-const MS_PER_DAY = 86_400_000;
 
 /**
  * A real .xlsx, written as SpreadsheetML into a streaming zip (yazl): typed cells, a bold frozen
@@ -41,7 +41,12 @@ const MS_PER_DAY = 86_400_000;
  * backpressure, is several times faster (see README, Performance).
  */
 export function createXlsxEncoder(overrides: Partial<XlsxOptions> = {}): Encoder {
-  const options: XlsxOptions = { formulaGuard: true, timeZone: 'UTC', rowsPerSheet: MAX_DATA_ROWS_PER_SHEET, ...overrides };
+  const options: XlsxOptions = {
+    formulaGuard: true,
+    timeZone: 'UTC',
+    rowsPerSheet: MAX_DATA_ROWS_PER_SHEET,
+    ...overrides,
+  };
   return {
     format: 'xlsx',
     extension: 'xlsx',
@@ -55,12 +60,17 @@ export function createXlsxEncoder(overrides: Partial<XlsxOptions> = {}): Encoder
   };
 }
 
-async function writeWorkbook({ columns, batches, stats }: EncodeInput, options: XlsxOptions, zip: ZipFile): Promise<void> {
+async function writeWorkbook(
+  { columns, batches, stats }: EncodeInput,
+  options: XlsxOptions,
+  zip: ZipFile,
+): Promise<void> {
   const names = uniqueColumnNames(columns.map((c) => c.name));
-  const cells = columns.map((column) => createXlsxCell(column, options));
   const letters = columns.map((_, i) => columnLetter(i));
-  const styles = columns.map(styleAttribute);
+  const writers = columns.map((column) => createCellWriter(column, options, styleAttribute(column)));
+  const samplers = columns.map((column) => createXlsxCell(column, options));
   const lastColumn = letters[letters.length - 1] ?? 'A';
+  const out = new ByteWriter();
   let sheet: PassThrough | undefined;
   let sheetCount = 0;
   let rowsInSheet = 0;
@@ -69,41 +79,50 @@ async function writeWorkbook({ columns, batches, stats }: EncodeInput, options: 
   const openSheet = (): PassThrough => {
     sheetCount += 1;
     const next = new PassThrough({ highWaterMark: 1024 * 1024 });
-    zip.addReadStream(next, `xl/worksheets/sheet${sheetCount}.xml`, { compressionLevel: COMPRESSION_LEVEL, mtime: ENTRY_TIME });
-    const header = names.map((name, i) => `<c r="${letters[i]}1" s="${STYLE.header}" t="inlineStr"><is><t>${escapeXml(name)}</t></is></c>`);
+    zip.addReadStream(next, `xl/worksheets/sheet${sheetCount}.xml`, {
+      compressionLevel: COMPRESSION_LEVEL,
+      mtime: ENTRY_TIME,
+    });
+    const header = names.map(
+      (name, i) => `<c r="${letters[i]}1" s="${STYLE.header}" t="inlineStr"><is><t>${escapeXml(name)}</t></is></c>`,
+    );
     next.write(sheetStartXml(widths ?? []) + `<row r="1">${header.join('')}</row>`);
     rowsInSheet = 0;
     return next;
   };
 
   for await (const batch of batches) {
-    const values = batch.map((row: Row) => cells.map((cell, i) => cell(row[i])));
-    widths ??= sampleWidths(columns, names, values);
-    let xml = '';
-    for (const rowValues of values) {
+    widths ??= sampleWidths(
+      columns,
+      names,
+      batch.slice(0, WIDTH_SAMPLE_ROWS).map((row: Row) => samplers.map((cell, i) => cell(row[i]))),
+    );
+    for (const row of batch) {
       if (!sheet || rowsInSheet >= options.rowsPerSheet) {
         if (sheet) {
-          sheet.end(xml + sheetEndXml(lastColumn));
-          xml = '';
+          out.ascii(sheetEndXml(lastColumn));
+          sheet.end(out.take());
         }
         sheet = openSheet();
       }
       rowsInSheet += 1;
-      const r = rowsInSheet + 1;
-      xml += `<row r="${r}">`;
-      for (let i = 0; i < rowValues.length; i += 1) xml += cellXml(rowValues[i] ?? null, `${letters[i]}${r}`, styles[i] ?? '');
-      xml += '</row>';
+      const r = String(rowsInSheet + 1);
+      out.ascii(`<row r="${r}">`);
+      for (let i = 0; i < writers.length; i += 1) (writers[i] as CellWriter)(out, row[i], `${letters[i]}${r}`);
+      out.ascii('</row>');
     }
     stats.rows += batch.length;
     // The zip's pipe applies backpressure: wait while the compressor is behind.
-    if (sheet && !sheet.write(xml)) await once(sheet, 'drain');
+    if (sheet && out.length >= CHUNK_BYTES && !sheet.write(out.take())) await once(sheet, 'drain');
   }
   if (!sheet) {
     widths ??= sampleWidths(columns, names, []);
     sheet = openSheet();
   }
-  sheet.end(sheetEndXml(lastColumn));
-  const part = (xml: string, name: string): void => zip.addBuffer(Buffer.from(xml, 'utf8'), name, { compressionLevel: COMPRESSION_LEVEL, mtime: ENTRY_TIME });
+  out.ascii(sheetEndXml(lastColumn));
+  sheet.end(out.take());
+  const part = (xml: string, name: string): void =>
+    zip.addBuffer(Buffer.from(xml, 'utf8'), name, { compressionLevel: COMPRESSION_LEVEL, mtime: ENTRY_TIME });
   part(contentTypesXml(sheetCount), '[Content_Types].xml');
   part(ROOT_RELS_XML, '_rels/.rels');
   part(workbookXml(sheetCount, lastColumn), 'xl/workbook.xml');
@@ -126,19 +145,11 @@ function styleAttribute(column: Column): string {
   }
 }
 
-/** One cell: nothing for NULL, a number, a date serial, or an inline string (never a formula). */
-function cellXml(value: XlsxValue, ref: string, style: string): string {
-  if (value === null) return '';
-  if (typeof value === 'number') return `<c r="${ref}"${style}><v>${value}</v></c>`;
-  if (value instanceof Date) return `<c r="${ref}"${style}><v>${value.getTime() / MS_PER_DAY + EXCEL_EPOCH_DAYS}</v></c>`;
-  if (value === '') return '';
-  return `<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">${escapeXml(value)}</t></is></c>`;
-}
-
 function sampleWidths(columns: readonly Column[], names: string[], rows: XlsxValue[][]): number[] {
   return columns.map((column, i) => {
     let widest = (names[i] ?? '').length;
-    for (const row of rows.slice(0, WIDTH_SAMPLE_ROWS)) widest = Math.max(widest, displayWidth(row[i] ?? null, column.kind));
+    for (const row of rows.slice(0, WIDTH_SAMPLE_ROWS))
+      widest = Math.max(widest, displayWidth(row[i] ?? null, column.kind));
     return Math.min(60, Math.max(8, widest + 2));
   });
 }
