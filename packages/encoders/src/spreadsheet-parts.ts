@@ -104,10 +104,12 @@ export function columnLetter(index: number): string {
 }
 
 // XML 1.0 cannot carry these characters at all: they are dropped (as exceljs did before us).
+// eslint-disable-next-line no-control-regex -- these are exactly the characters to find
 const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
 export function escapeXml(text: string): string {
   if (!XML_SPECIAL.test(text)) return text;
+  // eslint-disable-next-line no-control-regex -- as above
   return text.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) =>
     ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '"' ? '&quot;' : '',
   );

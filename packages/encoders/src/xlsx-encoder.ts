@@ -140,7 +140,14 @@ function styleAttribute(column: Column): string {
       return ` s="${STYLE.datetime}"`;
     case 'time':
       return ` s="${STYLE.time}"`;
-    default:
+    case 'integer':
+    case 'decimal':
+    case 'float':
+    case 'year':
+    case 'bit':
+    case 'text':
+    case 'json':
+    case 'binary':
       return '';
   }
 }
