@@ -27,6 +27,9 @@ export interface XlsxOptions extends XlsxCellOptions {
 /** Excel's row limit is 1,048,576: the header plus this many data rows fill a sheet. */
 export const MAX_DATA_ROWS_PER_SHEET = 1_048_575;
 const WIDTH_SAMPLE_ROWS = 100;
+const ROW_START = Buffer.from('<row r="', 'latin1');
+const ROW_OPENED = Buffer.from('">', 'latin1');
+const ROW_END = Buffer.from('</row>', 'latin1');
 // Sheet XML is ~5× the size of the data; level 1 deflates it several times faster than level 6
 // for files about 15% larger, and keeps compression off the critical path.
 const COMPRESSION_LEVEL = 1;
@@ -67,7 +70,9 @@ async function writeWorkbook(
 ): Promise<void> {
   const names = uniqueColumnNames(columns.map((c) => c.name));
   const letters = columns.map((_, i) => columnLetter(i));
-  const writers = columns.map((column) => createCellWriter(column, options, styleAttribute(column)));
+  const writers = columns.map((column, i) =>
+    createCellWriter(column, options, styleAttribute(column), letters[i] ?? 'A'),
+  );
   const samplers = columns.map((column) => createXlsxCell(column, options));
   const lastColumn = letters[letters.length - 1] ?? 'A';
   const out = new ByteWriter();
@@ -106,10 +111,12 @@ async function writeWorkbook(
         sheet = openSheet();
       }
       rowsInSheet += 1;
-      const r = String(rowsInSheet + 1);
-      out.ascii(`<row r="${r}">`);
-      for (let i = 0; i < writers.length; i += 1) (writers[i] as CellWriter)(out, row[i], `${letters[i]}${r}`);
-      out.ascii('</row>');
+      const r = Buffer.from(String(rowsInSheet + 1), 'latin1');
+      out.bytes(ROW_START);
+      out.bytes(r);
+      out.bytes(ROW_OPENED);
+      for (let i = 0; i < writers.length; i += 1) (writers[i] as CellWriter)(out, row[i], r);
+      out.bytes(ROW_END);
     }
     stats.rows += batch.length;
     // The zip's pipe applies backpressure: wait while the compressor is behind.
