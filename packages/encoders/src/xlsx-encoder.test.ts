@@ -115,3 +115,32 @@ describe('XLSX cells', () => {
     ]);
   });
 });
+
+describe('XLSX when the reader stops', () => {
+  it('stops reading rows instead of waiting forever', async () => {
+    let isClosed = false;
+    async function* endless(): AsyncIterable<Row[]> {
+      try {
+        for (let i = 0; ; i += 1) yield Array.from({ length: 1000 }, (_, j) => [String(i * 1000 + j), 'x'.repeat(200)]);
+      } finally {
+        isClosed = true;
+      }
+    }
+    const columns: Column[] = [
+      { name: 'n', kind: 'integer', digits: 10 },
+      { name: 't', kind: 'text' },
+    ];
+    const output = createXlsxEncoder().encode({
+      columns,
+      batches: endless(),
+      stats: { rows: 0 },
+    }) as NodeJS.ReadableStream & { destroy(): void };
+    for await (const chunk of output) {
+      expect((chunk as Buffer).length).toBeGreaterThan(0);
+      break; // leaving the loop destroys the stream, as a failed pipeline does
+    }
+    const deadline = Date.now() + 5_000;
+    while (!isClosed && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(isClosed).toBe(true);
+  });
+});

@@ -57,7 +57,10 @@ export function createXlsxEncoder(overrides: Partial<XlsxOptions> = {}): Encoder
     encode: (input) => {
       const zip = new ZipFile();
       const output = zip.outputStream as Readable;
-      writeWorkbook(input, options, zip).catch((error: unknown) => output.destroy(error as Error));
+      // When the reader goes away (a storage failure), stop waiting on the zip and stop reading rows.
+      const stop = new AbortController();
+      output.once('close', () => stop.abort());
+      writeWorkbook(input, options, zip, stop.signal).catch((error: unknown) => output.destroy(error as Error));
       return output;
     },
   };
@@ -67,6 +70,7 @@ async function writeWorkbook(
   { columns, batches, stats }: EncodeInput,
   options: XlsxOptions,
   zip: ZipFile,
+  signal: AbortSignal,
 ): Promise<void> {
   const names = uniqueColumnNames(columns.map((c) => c.name));
   const letters = columns.map((_, i) => columnLetter(i));
@@ -120,7 +124,7 @@ async function writeWorkbook(
     }
     stats.rows += batch.length;
     // The zip's pipe applies backpressure: wait while the compressor is behind.
-    if (sheet && out.length >= CHUNK_BYTES && !sheet.write(out.take())) await once(sheet, 'drain');
+    if (sheet && out.length >= CHUNK_BYTES && !sheet.write(out.take())) await once(sheet, 'drain', { signal });
   }
   if (!sheet) {
     widths ??= sampleWidths(columns, names, []);
