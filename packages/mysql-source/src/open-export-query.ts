@@ -83,7 +83,13 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   // SLEEP, a paused stream) runs on until its time limit, holding locks. KILL QUERY stops it now.
   let dropping: Promise<void> | undefined;
   const dropSession = (): Promise<void> => {
-    dropping ??= killServerQuery(options.connection, connection.threadId).finally(() => connection.destroy());
+    if (!dropping) {
+      // The socket goes at once; the KILL may take a moment on a new connection (or fail if the
+      // server is gone), and nothing waits on our side for it but close().
+      const threadId = connection.threadId;
+      connection.destroy();
+      dropping = killServerQuery(options.connection, threadId);
+    }
     return dropping;
   };
 
