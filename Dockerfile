@@ -5,6 +5,8 @@ ENV PNPM_VERSION=10.34.9
 RUN npm install -g pnpm@${PNPM_VERSION}
 WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml tsconfig.base.json tsconfig.json ./
+# pnpm applies these to yazl and buffer-crc32 at install (docs/performance.md).
+COPY patches ./patches
 COPY apps ./apps
 COPY packages ./packages
 COPY tools ./tools
