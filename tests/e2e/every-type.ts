@@ -1,3 +1,5 @@
+import { createHarness, type Harness } from './harness';
+
 // Every MySQL type the type policy names, with edge values, and a row of NULLs.
 export const TYPES_TABLE = `CREATE TABLE every_type (
   id INT PRIMARY KEY, flag TINYINT(1), big BIGINT UNSIGNED, price DECIMAL(10,2), exact DECIMAL(30,10),
@@ -15,3 +17,12 @@ export const TYPES_ROWS = `INSERT INTO every_type VALUES
    x'', x'00000000', b'0', 2),
   (3, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, '', NULL, NULL, NULL, NULL,
    NULL, NULL, NULL)`;
+
+/** A harness whose database holds `every_type`, with a worker running. */
+export async function createEveryTypeHarness(label: string): Promise<Harness> {
+  const harness = await createHarness(label);
+  await harness.testDb.db.query(TYPES_TABLE);
+  await harness.testDb.db.query(TYPES_ROWS);
+  harness.startWorker();
+  return harness;
+}

@@ -3,27 +3,20 @@ import ExcelJS from 'exceljs';
 import type { RowDataPacket } from 'mysql2';
 import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-import { TYPES_ROWS, TYPES_TABLE } from './every-type';
-import { createHarness, pollUntilDone, type Harness } from './harness';
+import { createEveryTypeHarness } from './every-type';
+import { exportAndWait, type Harness } from './harness';
 
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await createHarness('e2e_formats');
-  await harness.testDb.db.query(TYPES_TABLE);
-  await harness.testDb.db.query(TYPES_ROWS);
-  harness.startWorker();
+  harness = await createEveryTypeHarness('e2e_formats');
 });
 
 afterAll(async () => harness.close());
 
 async function exportFile(fields: Record<string, unknown>): Promise<{ bytes: Buffer; result: Record<string, any> }> {
-  const body = JSON.stringify({ email: 'admin@example.com', ...fields });
-  const created = await harness.signed('POST', '/export', body);
-  expect(created.status).toBe(202);
-  const { body: status } = await pollUntilDone(harness, created.body.job_id as string, 120_000);
-  expect(status.error).toBeNull();
-  return { bytes: await readFile(status.result.location as string), result: status.result };
+  const { result } = await exportAndWait(harness, fields);
+  return { bytes: await readFile(result.location as string), result };
 }
 
 /** What MariaDB holds, as its own text (TIMESTAMP in UTC), read by a separate session. */

@@ -113,3 +113,16 @@ export async function pollUntilDone(
     await new Promise((resolve) => setTimeout(resolve, 25));
   }
 }
+
+/** Requests an export as a client would, waits for it to finish, and returns the final status. */
+export async function exportAndWait(
+  harness: Harness,
+  fields: Record<string, unknown>,
+  timeoutMs = 120_000,
+): Promise<Record<string, any>> {
+  const created = await harness.signed('POST', '/export', JSON.stringify({ email: 'admin@example.com', ...fields }));
+  expect(created.status).toBe(202);
+  const { body } = await pollUntilDone(harness, created.body.job_id as string, timeoutMs);
+  expect(body.error).toBeNull();
+  return body;
+}

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { TYPES_ROWS, TYPES_TABLE } from './every-type';
-import { createHarness, pollUntilDone, type Harness } from './harness';
+import { createEveryTypeHarness } from './every-type';
+import { exportAndWait, type Harness } from './harness';
 
 // Python's csv and json modules and openpyxl (Debian's python3-openpyxl, which the test command
 // installs): readers this project did not write, as the files' users will have.
@@ -11,18 +11,13 @@ const READER = path.join(__dirname, 'read-with-python.py');
 let harness: Harness;
 
 beforeAll(async () => {
-  harness = await createHarness('e2e_readers');
-  await harness.testDb.db.query(TYPES_TABLE);
-  await harness.testDb.db.query(TYPES_ROWS);
-  harness.startWorker();
+  harness = await createEveryTypeHarness('e2e_readers');
 });
 
 afterAll(async () => harness.close());
 
 async function exportWith(fields: Record<string, unknown>): Promise<string> {
-  const body = JSON.stringify({ query: 'SELECT * FROM every_type ORDER BY id', email: 'a@example.com', ...fields });
-  const created = await harness.signed('POST', '/export', body);
-  const { body: status } = await pollUntilDone(harness, created.body.job_id as string);
+  const status = await exportAndWait(harness, { query: 'SELECT * FROM every_type ORDER BY id', ...fields });
   return status.result.location as string;
 }
 

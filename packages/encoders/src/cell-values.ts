@@ -11,8 +11,9 @@ export function toText(value: unknown): string {
   return JSON.stringify(value) ?? '';
 }
 
-export function toBuffer(value: unknown): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(toText(value));
+/** A value's bytes: the MySQL reader gives Buffers; tests and other callers may give strings or numbers. */
+export function asBytes(value: unknown): Buffer {
+  return Buffer.isBuffer(value) ? value : Buffer.from(toText(value), 'utf8');
 }
 
 /** BIT(n) arrives as big-endian bytes; written as its unsigned integer value. */

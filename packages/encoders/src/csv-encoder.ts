@@ -1,9 +1,10 @@
-import { ByteWriter, CHUNK_BYTES } from './byte-writer';
-import { toText } from './cell-values';
+import { ByteWriter } from './byte-writer';
+import { asBytes, toText } from './cell-values';
 import { uniqueColumnNames } from './column-names';
-import { asBytes, writeBits, writeGuardedText, writeQuoted } from './csv-bytes';
+import { writeBits, writeGuardedText, writeQuoted } from './csv-bytes';
 import type { ColumnKind, EncodeInput, Encoder } from './encoder';
-import { createTimestampZoner } from './time-zone';
+import { writeRowChunks } from './row-chunks';
+import { createTimestampZoner, isUtcZone } from './time-zone';
 
 export interface CsvOptions {
   delimiter: ',' | ';' | '\t';
@@ -60,18 +61,13 @@ async function* encodeCsv({ columns, batches, stats }: EncodeInput, options: Csv
     });
     out.bytes(lineEnding);
   }
-  for await (const batch of batches) {
-    for (const row of batch) {
-      for (let i = 0; i < cells.length; i += 1) {
-        if (i > 0) out.byte(delimiter);
-        (cells[i] as Cell)(out, row[i]);
-      }
-      out.bytes(lineEnding);
-      if (out.length >= CHUNK_BYTES) yield out.take();
+  yield* writeRowChunks(batches, stats, out, (row) => {
+    for (let i = 0; i < cells.length; i += 1) {
+      if (i > 0) out.byte(delimiter);
+      (cells[i] as Cell)(out, row[i]);
     }
-    stats.rows += batch.length;
-  }
-  if (out.length > 0) yield out.take();
+    out.bytes(lineEnding);
+  });
 }
 
 function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, options: CsvOptions): Cell {
@@ -99,7 +95,7 @@ function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, opti
     case 'time':
       return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
     case 'timestamp': {
-      if (isUtc(options.timeZone)) return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
+      if (isUtcZone(options.timeZone)) return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
       const zone = createTimestampZoner(options.timeZone);
       return orNull((out, v) => writeQuoted(out, Buffer.from(zone(toText(v)).wall, 'latin1'), delimiter));
     }
@@ -108,5 +104,3 @@ function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, opti
       return orNull(text);
   }
 }
-
-const isUtc = (zone: string): boolean => zone === 'UTC' || zone === 'Z' || zone === '+00:00' || zone === '-00:00';

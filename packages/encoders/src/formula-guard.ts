@@ -8,3 +8,11 @@ const PLAIN_NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 export function neutralizeFormula(text: string): string {
   return TRIGGER.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
+
+// First bytes of a value a spreadsheet could run as a formula: = + - @ tab CR LF, and the UTF-8
+// of the full-width ＝ ＋ － ＠ (EF BC 9D / 8B / 8D / A0).
+export function mayStartFormula(bytes: Buffer): boolean {
+  const b = bytes[0];
+  if (b === 0x3d || b === 0x2b || b === 0x2d || b === 0x40 || b === 0x09 || b === 0x0d || b === 0x0a) return true;
+  return b === 0xef && bytes[1] === 0xbc && [0x9d, 0x8b, 0x8d, 0xa0].includes(bytes[2] as number);
+}

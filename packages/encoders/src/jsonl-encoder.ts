@@ -1,10 +1,10 @@
-import { ByteWriter, CHUNK_BYTES } from './byte-writer';
-import { bitsToDecimal, MAX_EXACT_DIGITS, toText } from './cell-values';
+import { ByteWriter } from './byte-writer';
+import { asBytes, bitsToDecimal, MAX_EXACT_DIGITS, toText } from './cell-values';
 import { uniqueColumnNames } from './column-names';
-import { asBytes } from './csv-bytes';
 import type { Column, EncodeInput, Encoder } from './encoder';
 import { writeCompactJson, writeJsonString } from './json-bytes';
-import { createTimestampZoner } from './time-zone';
+import { writeRowChunks } from './row-chunks';
+import { createTimestampZoner, isUtcZone } from './time-zone';
 
 export interface JsonLinesOptions {
   /** TIMESTAMP values are written in this zone, with its offset. */
@@ -36,21 +36,16 @@ async function* encodeJsonLines({ columns, batches, stats }: EncodeInput, timeZo
   );
   const values = columns.map((column) => createValue(column, timeZone));
   const out = new ByteWriter();
-  for await (const batch of batches) {
-    for (const row of batch) {
-      if (values.length === 0) out.byte(0x7b);
-      for (let i = 0; i < values.length; i += 1) {
-        out.bytes(keys[i] as Buffer);
-        const value = row[i];
-        if (value === null || value === undefined) out.bytes(NULL);
-        else (values[i] as Value)(out, value);
-      }
-      out.ascii('}\n');
-      if (out.length >= CHUNK_BYTES) yield out.take();
+  yield* writeRowChunks(batches, stats, out, (row) => {
+    if (values.length === 0) out.byte(0x7b);
+    for (let i = 0; i < values.length; i += 1) {
+      out.bytes(keys[i] as Buffer);
+      const value = row[i];
+      if (value === null || value === undefined) out.bytes(NULL);
+      else (values[i] as Value)(out, value);
     }
-    stats.rows += batch.length;
-  }
-  if (out.length > 0) yield out.take();
+    out.ascii('}\n');
+  });
 }
 
 function quoted(out: ByteWriter, bytes: Buffer): void {
@@ -96,7 +91,7 @@ function createValue(column: Column, timeZone: string): Value {
     case 'datetime':
       return (out, v) => isoDateTime(out, asBytes(v));
     case 'timestamp': {
-      if (['UTC', 'Z', '+00:00', '-00:00'].includes(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), 'Z');
+      if (isUtcZone(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), 'Z');
       const zone = createTimestampZoner(timeZone);
       return (out, v) => {
         const { wall, offset } = zone(toText(v));

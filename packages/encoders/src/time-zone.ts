@@ -11,6 +11,11 @@ export type TimestampZoner = (utc: string) => ZonedTimestamp;
 const FIXED_OFFSET = /^([+-])(\d{2}):(\d{2})$/;
 const TIMESTAMP_TEXT = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})(\.\d+)?$/;
 
+/** Zones in which a TIMESTAMP read in UTC needs no conversion. */
+export function isUtcZone(zone: string): boolean {
+  return zone === 'UTC' || zone === 'Z' || zone === '+00:00' || zone === '-00:00';
+}
+
 /** True for `UTC`, `Z`, `±HH:MM`, and IANA names this Node knows (`Europe/Paris`). */
 export function isValidTimeZone(zone: string): boolean {
   if (zone === 'UTC' || zone === 'Z' || FIXED_OFFSET.test(zone)) return true;
@@ -27,7 +32,7 @@ export function isValidTimeZone(zone: string): boolean {
  * DATETIME has no zone and is never converted. Named zones follow their daylight-saving rules.
  */
 export function createTimestampZoner(zone: string): TimestampZoner {
-  if (zone === 'UTC' || zone === 'Z' || zone === '+00:00' || zone === '-00:00') {
+  if (isUtcZone(zone)) {
     return (utc) => ({ wall: utc, offset: 'Z' });
   }
   const fixed = FIXED_OFFSET.exec(zone);

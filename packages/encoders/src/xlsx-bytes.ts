@@ -1,8 +1,9 @@
 import type { ByteWriter } from './byte-writer';
-import { MAX_EXACT_DIGITS } from './cell-values';
-import { asBytes, mayStartFormula } from './csv-bytes';
+import { asBytes, MAX_EXACT_DIGITS } from './cell-values';
 import type { Column } from './encoder';
+import { mayStartFormula } from './formula-guard';
 import { escapeXml } from './spreadsheet-parts';
+import { isUtcZone } from './time-zone';
 import { createXlsxCell, MAX_CELL_CHARS, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
 
 /** Writes one cell's XML (nothing for NULL or an empty string); `row` is the row number's digits. */
@@ -32,7 +33,6 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
     out.bytes(row);
     out.bytes(numberStart);
   };
-  const isUtc = ['UTC', 'Z', '+00:00', '-00:00'].includes(options.timeZone);
   switch (column.kind) {
     case 'integer':
     case 'year':
@@ -62,7 +62,7 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
     case 'date':
     case 'datetime':
     case 'timestamp':
-      if (column.kind === 'timestamp' && !isUtc) return viaString;
+      if (column.kind === 'timestamp' && !isUtcZone(options.timeZone)) return viaString;
       return (out, v, row) => {
         if (v === null || v === undefined) return;
         const serial = excelSerial(asBytes(v));

@@ -1,4 +1,4 @@
-import { bitsToDecimal, isNull, MAX_EXACT_DIGITS, significantDigits, toBuffer, toText } from './cell-values';
+import { asBytes, bitsToDecimal, isNull, MAX_EXACT_DIGITS, significantDigits, toText } from './cell-values';
 import type { Column } from './encoder';
 import { neutralizeFormula } from './formula-guard';
 import { createTimestampZoner } from './time-zone';
@@ -15,13 +15,6 @@ export interface XlsxCellOptions {
 export const MAX_CELL_CHARS = 32_767;
 export const TRUNCATION_MARKER = '…[truncated]';
 
-export const NUMBER_FORMATS: Partial<Record<Column['kind'], string>> = {
-  date: 'yyyy-mm-dd',
-  datetime: 'yyyy-mm-dd hh:mm:ss',
-  timestamp: 'yyyy-mm-dd hh:mm:ss',
-  time: 'hh:mm:ss',
-};
-
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 
@@ -32,7 +25,7 @@ export function createXlsxCell(column: Column, options: XlsxCellOptions): (value
     case 'decimal':
       return (v) => (isNull(v) ? null : exactNumber(toText(v)));
     case 'bit':
-      return (v) => (isNull(v) ? null : exactNumber(bitsToDecimal(toBuffer(v))));
+      return (v) => (isNull(v) ? null : exactNumber(bitsToDecimal(asBytes(v))));
     case 'float':
     case 'year':
       return (v) => (isNull(v) ? null : typeof v === 'number' ? v : Number(toText(v)));
@@ -50,7 +43,7 @@ export function createXlsxCell(column: Column, options: XlsxCellOptions): (value
       // Line breaks become LF, as Excel stores them; XML would fold a CR LF anyway.
       return (v) => (isNull(v) ? null : truncate(guard(toText(v).replace(/\r\n?/g, '\n'))));
     case 'binary':
-      return (v) => (isNull(v) ? null : truncate(toBuffer(v).toString('base64')));
+      return (v) => (isNull(v) ? null : truncate(asBytes(v).toString('base64')));
   }
 }
 

@@ -16,13 +16,8 @@ export function createExportRoute(deps: ApiDeps) {
     const data: ExportJobData = {
       schemaVersion: EXPORT_SCHEMA_VERSION,
       requestId: req.requestId,
-      query: request.query,
-      email: request.email,
-      format: request.format,
-      ...(request.compression ? { compression: request.compression } : {}),
-      ...(request.csv ? { csv: request.csv } : {}),
-      ...(request.formulaGuard !== undefined ? { formulaGuard: request.formulaGuard } : {}),
-      ...(request.timeZone ? { timeZone: request.timeZone } : {}),
+      // parseExportRequest already left out every field the request did not set.
+      ...request,
       requestedAt: new Date().toISOString(),
     };
     await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch((error: unknown) => {
