@@ -46,6 +46,22 @@ export class ByteWriter {
     }
   }
 
+  /**
+   * Copies src, writing every `quote` byte twice (CSV's escaping). One loop instead of an indexOf
+   * per quote: JSON cells hold many quotes, and the native calls were 6% of a CSV export's CPU.
+   */
+  bytesDoubling(src: Buffer, quote: number): void {
+    this.reserve(src.length * 2);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < src.length; i += 1) {
+      const b = src[i] as number;
+      buf[pos++] = b;
+      if (b === quote) buf[pos++] = b;
+    }
+    this.pos = pos;
+  }
+
   /** Latin-1/ASCII text only (digits, base64, tokens already checked to be ASCII). */
   ascii(text: string): void {
     this.reserve(text.length);

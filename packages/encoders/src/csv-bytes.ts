@@ -29,13 +29,7 @@ export function writeQuoted(out: ByteWriter, bytes: Buffer, delimiter: number, p
   }
   out.byte(QUOTE);
   if (prefix !== undefined) out.byte(prefix);
-  let start = 0;
-  for (let i = bytes.indexOf(QUOTE); i !== -1; i = bytes.indexOf(QUOTE, i + 1)) {
-    out.bytes(bytes, start, i + 1);
-    out.byte(QUOTE);
-    start = i + 1;
-  }
-  out.bytes(bytes, start);
+  out.bytesDoubling(bytes, QUOTE);
   out.byte(QUOTE);
 }
 

@@ -17,9 +17,10 @@ export function writeJsonString(out: ByteWriter, bytes: Buffer): void {
     const b = bytes[i] as number;
     if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) continue;
     out.bytes(bytes, start, i);
-    if (b === QUOTE) out.ascii('\\"');
-    else if (b === BACKSLASH) out.ascii('\\\\');
-    else out.ascii(SHORT_ESCAPES[b] ?? `\\u00${HEX[b >> 4]}${HEX[b & 15]}`);
+    if (b === QUOTE || b === BACKSLASH) {
+      out.byte(BACKSLASH);
+      out.byte(b);
+    } else out.ascii(SHORT_ESCAPES[b] ?? `\\u00${HEX[b >> 4]}${HEX[b & 15]}`);
     start = i + 1;
   }
   out.bytes(bytes, start);

@@ -15,6 +15,7 @@ type Value = (out: ByteWriter, value: unknown) => void;
 
 const QUOTE = 0x22;
 const NULL = Buffer.from('null');
+const UTC_SUFFIX = Buffer.from('Z');
 
 /**
  * JSON Lines: one object per row, keys in SELECT order, `\n` after each. Values are never
@@ -44,7 +45,8 @@ async function* encodeJsonLines({ columns, batches, stats }: EncodeInput, timeZo
       if (value === null || value === undefined) out.bytes(NULL);
       else (values[i] as Value)(out, value);
     }
-    out.ascii('}\n');
+    out.byte(0x7d); // }
+    out.byte(0x0a);
   });
 }
 
@@ -55,7 +57,7 @@ function quoted(out: ByteWriter, bytes: Buffer): void {
 }
 
 /** `YYYY-MM-DD HH:MM:SS…` as `YYYY-MM-DDTHH:MM:SS…`, plus a zone suffix. */
-function isoDateTime(out: ByteWriter, bytes: Buffer, suffix = ''): void {
+function isoDateTime(out: ByteWriter, bytes: Buffer, suffix?: Buffer): void {
   out.byte(QUOTE);
   if (bytes.length > 10 && bytes[10] === 0x20) {
     out.bytes(bytes, 0, 10);
@@ -64,7 +66,7 @@ function isoDateTime(out: ByteWriter, bytes: Buffer, suffix = ''): void {
   } else {
     out.bytes(bytes);
   }
-  out.ascii(suffix);
+  if (suffix !== undefined) out.bytes(suffix);
   out.byte(QUOTE);
 }
 
@@ -91,11 +93,11 @@ function createValue(column: Column, timeZone: string): Value {
     case 'datetime':
       return (out, v) => isoDateTime(out, asBytes(v));
     case 'timestamp': {
-      if (isUtcZone(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), 'Z');
+      if (isUtcZone(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), UTC_SUFFIX);
       const zone = createTimestampZoner(timeZone);
       return (out, v) => {
         const { wall, offset } = zone(toText(v));
-        isoDateTime(out, Buffer.from(wall, 'latin1'), offset);
+        isoDateTime(out, Buffer.from(wall, 'latin1'), Buffer.from(offset, 'latin1'));
       };
     }
     case 'json':
