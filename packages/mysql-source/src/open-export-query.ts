@@ -179,6 +179,11 @@ async function startReadOnlySession(connection: Connection, timeoutMs: number): 
     ? `max_statement_time = ${seconds}`
     : `max_execution_time = ${seconds * 1000}`;
   await session.query(`SET SESSION ${limit}, SESSION time_zone = '+00:00'`);
+  // The SQL guard reads quotes as the default sql_mode does: "…" is a string and \' escapes. A
+  // server set to ANSI_QUOTES or NO_BACKSLASH_ESCAPES would read the same text differently.
+  await session.query(
+    "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',ANSI_QUOTES,', ','), ',NO_BACKSLASH_ESCAPES,', ','), ',ANSI,', ','))",
+  );
   await session.query('SET SESSION TRANSACTION READ ONLY');
   await session.query('START TRANSACTION READ ONLY');
 }

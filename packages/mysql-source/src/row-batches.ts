@@ -1,3 +1,4 @@
+import { AppError } from '@fluxquery/errors';
 import type { Query } from 'mysql2';
 
 /**
@@ -36,10 +37,15 @@ export function collectRowBatches(
     fn?.();
   };
 
+  // A statement that sends no result set (DO, SELECT … INTO @var) reports 'fields' without a list.
+  const noResultSet = () =>
+    new AppError('QUERY_FAILED', 'the statement returned no result set: only a SELECT can be exported');
   const fields = new Promise<unknown[]>((resolve, reject) => {
-    query.once('fields', (list: unknown[]) => resolve(list));
+    query.once('fields', (list: unknown[] | undefined) =>
+      Array.isArray(list) ? resolve(list) : reject(noResultSet()),
+    );
     query.once('error', reject);
-    query.once('end', () => reject(new Error('the statement returned no result set')));
+    query.once('end', () => reject(noResultSet()));
   });
   fields.catch(() => undefined); // read by the caller; never an unhandled rejection here
 

@@ -1,0 +1,129 @@
+import { Parser } from 'node-sql-parser';
+import { FORBIDDEN_FUNCTIONS, SYSTEM_SCHEMAS } from './rules';
+
+const parser = new Parser();
+// MySQL's grammar first (it reads LOCK IN SHARE MODE and CURRENT_USER, which the MariaDB one
+// rejects), then MariaDB's for what only MariaDB has. Either tree has the same shape.
+const DIALECTS = ['MySQL', 'MariaDB'] as const;
+
+export interface TableRef {
+  /** As written; null when unqualified (the connection's database, or a CTE). */
+  schema: string | null;
+  table: string;
+}
+
+export type AstResult = { ok: true; tables: TableRef[] } | { ok: false; reason: string; isParseError?: boolean };
+
+type Node = Record<string, unknown>;
+
+/**
+ * The parse layer: exactly one statement, a SELECT (UNION, CTEs, subqueries and window functions
+ * included), then a walk over every node of its tree for what a read must never do. It returns
+ * the tables read, for the schema rules.
+ */
+export function checkAst(sql: string): AstResult {
+  const statements = parse(sql);
+  if (!Array.isArray(statements)) return statements;
+  if (statements.length !== 1) return fail(`exactly one statement is allowed; found ${statements.length}`);
+  const [statement] = statements as [Node];
+  if (statement.type !== 'select') {
+    return fail(`only SELECT queries can be exported; this is ${String(statement.type).toUpperCase()}`);
+  }
+  const tables: TableRef[] = [];
+  const cteNames = new Set<string>();
+  const reason = walk(statement, tables, cteNames);
+  if (reason) return fail(reason);
+  return { ok: true, tables: tables.filter((t) => t.schema !== null || !cteNames.has(t.table.toLowerCase())) };
+}
+
+function parse(sql: string): Node[] | AstResult {
+  let firstError = '';
+  for (const database of DIALECTS) {
+    try {
+      const ast = parser.astify(sql, { database }) as unknown as Node | Node[];
+      return Array.isArray(ast) ? ast : [ast];
+    } catch (error) {
+      firstError ||= error instanceof Error ? (error.message.split('\n')[0] ?? '').slice(0, 200) : 'parser error';
+    }
+  }
+  return {
+    ok: false,
+    isParseError: true,
+    reason: `the query could not be parsed as MySQL/MariaDB SQL (see docs/security.md for unsupported constructs): ${firstError}`,
+  };
+}
+
+/** Depth-first over every object in the tree; the first forbidden node ends the walk. */
+function walk(value: unknown, tables: TableRef[], cteNames: Set<string>): string | undefined {
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const reason = walk(item, tables, cteNames);
+      if (reason) return reason;
+    }
+    return undefined;
+  }
+  if (value === null || typeof value !== 'object') return undefined;
+  const node = value as Node;
+  const reason = checkNode(node, tables, cteNames);
+  if (reason) return reason;
+  for (const child of Object.values(node)) {
+    const childReason = walk(child, tables, cteNames);
+    if (childReason) return childReason;
+  }
+  return undefined;
+}
+
+function checkNode(node: Node, tables: TableRef[], cteNames: Set<string>): string | undefined {
+  switch (node.type) {
+    case 'var':
+      return 'variables (@name, @@name) are not allowed';
+    case 'assign':
+      return 'assignments (:=) are not allowed';
+    case 'function':
+      return checkFunction(node);
+    case 'select':
+      return checkSelect(node, tables, cteNames);
+    default:
+      return undefined;
+  }
+}
+
+function checkSelect(node: Node, tables: TableRef[], cteNames: Set<string>): string | undefined {
+  const into = node.into as Node | null | undefined;
+  if (into?.type === 'into' || (into?.position ?? null) !== null) {
+    return `SELECT … INTO ${typeof into?.keyword === 'string' ? into.keyword.toUpperCase() : ''} is not allowed`;
+  }
+  if (node.locking_read) return 'locking reads (FOR UPDATE, LOCK IN SHARE MODE) are not allowed';
+  for (const cte of asArray(node.with)) {
+    const name = ((cte as Node).name as Node | undefined)?.value;
+    if (typeof name === 'string') cteNames.add(name.toLowerCase());
+  }
+  for (const item of asArray(node.from)) {
+    const from = item as Node;
+    if (typeof from.table !== 'string') continue;
+    const schema = typeof from.db === 'string' && from.db !== '' ? from.db : null;
+    if (schema !== null && SYSTEM_SCHEMAS.has(schema.toLowerCase())) {
+      return `the system schema ${schema.toLowerCase()} cannot be exported`;
+    }
+    tables.push({ schema, table: from.table });
+  }
+  return undefined;
+}
+
+function checkFunction(node: Node): string | undefined {
+  const name = node.name as { name?: { value?: unknown }[]; schema?: { value?: unknown } } | undefined;
+  if (name?.schema) return 'stored functions (schema.function()) are not allowed';
+  const parts = (name?.name ?? []).map((part) => String(part.value));
+  if (parts.length !== 1) return 'stored functions (schema.function()) are not allowed';
+  const upper = (parts[0] ?? '').toUpperCase();
+  const reason = FORBIDDEN_FUNCTIONS.get(upper);
+  return reason ? `${upper}() is not allowed: ${reason}` : undefined;
+}
+
+function asArray(value: unknown): unknown[] {
+  return Array.isArray(value) ? value : [];
+}
+
+function fail(reason: string): AstResult {
+  return { ok: false, reason };
+}

@@ -1,0 +1,65 @@
+import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import { randomBytes } from 'node:crypto';
+
+export interface SecurityDatabase {
+  test: TestDatabase;
+  /** A schema the reader has no grant on. */
+  other: string;
+  /** The read-only export account, made by the same code as `pnpm db:reader`. */
+  reader: MysqlConnectionOptions;
+  fill(sql: string): string;
+  drop(): Promise<void>;
+}
+
+/** The corpus's tables with a few rows each, a schema the reader may not read, and the reader itself. */
+export async function createSecurityDatabase(label: string): Promise<SecurityDatabase> {
+  const test = await createTestDatabase(label);
+  const other = `${test.name}_other`;
+  const { db } = test;
+  await db.query(`CREATE TABLE users (
+    id INT PRIMARY KEY, name VARCHAR(50), email VARCHAR(100), country CHAR(2), note VARCHAR(100),
+    deleted_at DATETIME NULL, drop_reason VARCHAR(50) NULL, prefs JSON NULL, created_at DATETIME NOT NULL)`);
+  await db.query(`INSERT INTO users VALUES
+    (1, 'Ada', 'ada@example.com', 'GB', 'DROP TABLE users', NULL, NULL, '{"theme": "dark"}', '2024-01-02 03:04:05'),
+    (2, 'Alan', 'alan@example.com', 'GB', NULL, '2024-06-01 00:00:00', 'duplicate', '{"theme": "light"}', '2024-02-03 04:05:06'),
+    (3, 'Grace', 'grace@example.com', 'US', 'hello', NULL, NULL, NULL, '2024-03-04 05:06:07')`);
+  await db.query(
+    'CREATE TABLE transactions (id INT PRIMARY KEY, user_id INT, amount DECIMAL(10,2), created_at DATETIME)',
+  );
+  await db.query(`INSERT INTO transactions VALUES (1, 1, 12.50, '2024-01-05 00:00:00'),
+    (2, 1, 250.00, '2024-02-05 00:00:00'), (3, 3, 7.00, '2024-03-05 00:00:00')`);
+  await db.query('CREATE SEQUENCE seq_ids');
+  await db.query('CREATE FUNCTION leak(x INT) RETURNS INT DETERMINISTIC RETURN x');
+  await db.query('CREATE PROCEDURE evil() SELECT 1');
+  await db.query(`CREATE DATABASE \`${other}\``);
+  await db.query(`CREATE TABLE \`${other}\`.payroll (id INT PRIMARY KEY, salary INT)`);
+  await db.query(`INSERT INTO \`${other}\`.payroll VALUES (1, 100000)`);
+
+  const reader = {
+    host: test.connection.host,
+    port: test.connection.port,
+    user: `fq_r_${randomBytes(4).toString('hex')}`,
+    password: randomBytes(12).toString('hex'),
+    database: test.name,
+  };
+  await createReaderAccount(db, {
+    user: reader.user,
+    host: '%',
+    password: reader.password,
+    schemas: [test.name],
+    maxConnections: 4,
+    maxStatementSeconds: 60,
+  });
+  return {
+    test,
+    other,
+    reader,
+    fill: (sql) => sql.replaceAll('{db}', test.name).replaceAll('{other}', other),
+    async drop() {
+      await db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
+      await db.query(`DROP DATABASE IF EXISTS \`${other}\``);
+      await test.drop();
+    },
+  };
+}
