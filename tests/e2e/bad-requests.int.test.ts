@@ -1,10 +1,10 @@
-import { createApp } from '@fluxquery/api';
+import { createApp, createRedisGuards } from '@fluxquery/api';
 import { createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { signV1 } from '@fluxquery/signing';
 import { Redis } from 'ioredis';
 import request from 'supertest';
-import { createHarness, SECRET, type Harness } from './harness';
+import { createHarness, SECRET, testClient, type Harness } from './harness';
 
 let harness: Harness;
 
@@ -260,7 +260,9 @@ describe('when Redis is unreachable', () => {
       queue,
       pingRedis: async () => void (await redis.ping()),
       logger: createSilentLogger(),
-      apiSecret: SECRET,
+      clients: [testClient('default', [SECRET], ['fq_any'])],
+      guards: createRedisGuards(redis, 'fqtest:down'),
+      defaultSchema: 'fq_any',
       maxBodyBytes: 65_536,
     });
     try {

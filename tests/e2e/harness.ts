@@ -1,7 +1,9 @@
-import { createApp } from '@fluxquery/api';
+import { createApp, createRedisGuards } from '@fluxquery/api';
+import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
-import { signV1 } from '@fluxquery/signing';
+import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { signV1, signV2 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
 import {
   createTestDatabase,
@@ -15,25 +17,54 @@ import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
 
 export const SECRET = 'devsecret';
+
+export const TEST_LIMITS: ClientLimits = {
+  maxRows: 10_000_000,
+  maxBytes: 10 * 1024 ** 3,
+  timeoutMs: 30_000,
+  exportsPerMinute: 1_000,
+  requestsPerMinute: 100_000,
+};
+
+/** A client key as the config would make it, reading the given schemas. */
+export function testClient(
+  keyId: string,
+  secrets: string[],
+  schemas: string[],
+  extra: Partial<ClientKey> = {},
+): ClientKey {
+  return { keyId, secrets, allowedSchemas: schemas, limits: TEST_LIMITS, ...extra };
+}
 
 export interface Harness {
   app: Express;
   queue: ExportQueue;
   testDb: TestDatabase;
   storageRoot: string;
-  startWorker(options?: { compressByDefault?: boolean; timeoutMs?: number }): ExportWorker;
+  startWorker(options?: {
+    compressByDefault?: boolean;
+    timeoutMs?: number;
+    mysql?: MysqlConnectionOptions;
+  }): ExportWorker;
+  /** A v2-signed request with the default key (a fresh nonce each time, so polls never collide). */
+  signed(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string, keyId?: string): request.Test;
   /** A request signed the way an existing client signs it (v1). */
-  signed(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string): request.Test;
+  signedV1(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string): request.Test;
   close(): Promise<void>;
 }
 
 /** Real MariaDB, real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
-export async function createHarness(label: string): Promise<Harness> {
+export async function createHarness(
+  label: string,
+  options: { clients?: (database: string) => ClientKey[]; dashboard?: { user: string; password: string } } = {},
+): Promise<Harness> {
   const testDb = await createTestDatabase(label);
+  const clients = options.clients?.(testDb.name) ?? [testClient('default', [SECRET], [testDb.name])];
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -43,9 +74,17 @@ export async function createHarness(label: string): Promise<Harness> {
     queue,
     pingRedis: async () => void (await redis.ping()),
     logger,
-    apiSecret: SECRET,
+    clients,
+    guards: createRedisGuards(redis, prefix),
+    defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
+    ...(options.dashboard ? { dashboard: options.dashboard } : {}),
   });
+  const send = (method: 'GET' | 'POST' | 'DELETE', urlPath: string, body: string) => {
+    const agent = request(app);
+    const req = method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
+    return body ? req.set('Content-Type', 'application/json').send(body) : req;
+  };
   const workers: ExportWorker[] = [];
   const workerRedis: Redis[] = [];
 
@@ -62,7 +101,7 @@ export async function createHarness(label: string): Promise<Harness> {
       };
       const worker = createExportWorker(
         {
-          mysql: testDb.connection,
+          mysql: options.mysql ?? testDb.connection,
           storage: createLocalStorage({ root: storageRoot }),
           logger,
           isCompressedByDefault: options.compressByDefault ?? false,
@@ -74,14 +113,31 @@ export async function createHarness(label: string): Promise<Harness> {
       workers.push(worker);
       return worker;
     },
-    signed(method, urlPath, body = '') {
+    signed(method, urlPath, body = '', keyId = 'default') {
+      const client = clients.find((c) => c.keyId === keyId);
+      const timestamp = String(Math.floor(Date.now() / 1000));
+      const nonce = randomBytes(16).toString('hex');
+      const [pathOnly = '', query = ''] = urlPath.split('?');
+      const signature = signV2({
+        secret: client?.secrets[0] ?? 'no-such-key',
+        keyId,
+        method,
+        path: pathOnly,
+        query,
+        timestamp,
+        nonce,
+        body,
+      });
+      return send(method, urlPath, body)
+        .set('X-Key-Id', keyId)
+        .set('X-Timestamp', timestamp)
+        .set('X-Nonce', nonce)
+        .set('X-Signature', signature);
+    },
+    signedV1(method, urlPath, body = '') {
       const timestamp = String(Math.floor(Date.now() / 1000));
       const signature = signV1({ secret: SECRET, method, path: urlPath.split('?')[0] ?? '', body, timestamp });
-      const agent = request(app);
-      const req =
-        method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
-      req.set('X-Timestamp', timestamp).set('X-Signature', signature);
-      return body ? req.set('Content-Type', 'application/json').send(body) : req;
+      return send(method, urlPath, body).set('X-Timestamp', timestamp).set('X-Signature', signature);
     },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
@@ -100,11 +156,12 @@ export async function pollUntilDone(
   harness: Harness,
   jobId: string,
   timeoutMs = 30_000,
+  keyId = 'default',
 ): Promise<{ seen: string[]; body: Record<string, any> }> {
   const seen: string[] = [];
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const res = await harness.signed('GET', `/export/${jobId}`);
+    const res = await harness.signed('GET', `/export/${jobId}`, '', keyId);
     if (res.status !== 200) throw new Error(`GET /export/${jobId} answered ${res.status}: ${JSON.stringify(res.body)}`);
     const status = res.body.status as string;
     if (seen[seen.length - 1] !== status) seen.push(status);

@@ -14,7 +14,11 @@ export interface SecurityDatabase {
 
 /** The corpus's tables with a few rows each, a schema the reader may not read, and the reader itself. */
 export async function createSecurityDatabase(label: string): Promise<SecurityDatabase> {
-  const test = await createTestDatabase(label);
+  return prepareSecurityDatabase(await createTestDatabase(label));
+}
+
+/** The same, in a test database made elsewhere (the e2e harness's); drop() leaves that database to its owner. */
+export async function prepareSecurityDatabase(test: TestDatabase, isOwner = true): Promise<SecurityDatabase> {
   const other = `${test.name}_other`;
   const { db } = test;
   await db.query(`CREATE TABLE users (
@@ -59,7 +63,7 @@ export async function createSecurityDatabase(label: string): Promise<SecurityDat
     async drop() {
       await db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
       await db.query(`DROP DATABASE IF EXISTS \`${other}\``);
-      await test.drop();
+      if (isOwner) await test.drop();
     },
   };
 }

@@ -1,5 +1,8 @@
 import { isAppError } from '@fluxquery/errors';
-import { openExportQuery } from '@fluxquery/mysql-source';
+import { findExcessGrants, openExportQuery } from '@fluxquery/mysql-source';
+import { testServer } from '@fluxquery/testkit';
+import type { RowDataPacket } from 'mysql2';
+import { createConnection } from 'mysql2/promise';
 import { existsSync } from 'node:fs';
 import { createSecurityDatabase, type SecurityDatabase } from './security-database';
 import { ATTACKS, LEGIT, type DatabaseOutcome } from './sql-corpus';
@@ -54,5 +57,24 @@ describe('legitimate queries through the read-only account', () => {
     const result = await runAsReader(sec.fill(sql));
     expect(result.detail).toMatch(/rows$/);
     expect(result.rows.length).toBeGreaterThan(0);
+  });
+});
+
+describe('the reader account', () => {
+  it('holds SELECT on its one schema and nothing else, so the worker has nothing to warn about', async () => {
+    const session = await createConnection(sec.reader);
+    try {
+      expect(await findExcessGrants(session)).toEqual([]);
+      const [grants] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
+      expect(grants.map((row) => String((row as unknown[])[0])).join('\n')).toMatch(/MAX_USER_CONNECTIONS 4/);
+    } finally {
+      await session.end();
+    }
+    const admin = await createConnection(testServer());
+    try {
+      expect(await findExcessGrants(admin)).not.toEqual([]);
+    } finally {
+      await admin.end();
+    }
   });
 });

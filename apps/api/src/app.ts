@@ -5,6 +5,7 @@ import type { ApiDeps } from './context';
 import { createDashboard, DASHBOARD_PATH } from './dashboard';
 import { createErrorHandler } from './middleware/error-handler';
 import { assignRequestId } from './middleware/request-id';
+import { rateLimit } from './middleware/rate-limit';
 import { verifySignature } from './middleware/verify-signature';
 import { createExportRoute } from './routes/create-export.route';
 import { getExportRoute } from './routes/get-export.route';
@@ -32,12 +33,18 @@ export function createApp(deps: ApiDeps): Express {
   exportsRouter.use(express.raw({ type: () => true, limit: deps.maxBodyBytes, inflate: false }));
   exportsRouter.use(
     verifySignature({
-      secret: deps.apiSecret,
+      clients: deps.clients,
+      guards: deps.guards,
       windowSeconds: deps.signatureWindowSeconds ?? DEFAULT_WINDOW_SECONDS,
       now: deps.now ?? Date.now,
     }),
   );
-  exportsRouter.post('/', createExportRoute(deps));
+  exportsRouter.use(rateLimit(deps.guards, 'requests', (limits) => limits.requestsPerMinute));
+  exportsRouter.post(
+    '/',
+    rateLimit(deps.guards, 'exports', (limits) => limits.exportsPerMinute),
+    createExportRoute(deps),
+  );
   exportsRouter.get('/:id', getExportRoute(deps));
   app.use('/export', exportsRouter);
 

@@ -1,5 +1,7 @@
+import type { ClientKey } from '@fluxquery/config';
 import type { ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import type { RequestGuards } from './request-guards';
 
 /** Everything a route needs, handed in once; there are no module-level singletons. */
 export interface ApiDeps {
@@ -7,7 +9,12 @@ export interface ApiDeps {
   /** Answers whether Redis is reachable, for /readyz. */
   pingRedis(): Promise<void>;
   logger: Logger;
-  apiSecret: string;
+  /** Every client key that may sign requests. */
+  clients: readonly ClientKey[];
+  /** Replay guard and rate limits, in Redis. */
+  guards: RequestGuards;
+  /** The database of MYSQL_DSN, where unqualified tables live. */
+  defaultSchema: string;
   maxBodyBytes: number;
   /** ±seconds around the server clock in which a signed request is accepted. */
   signatureWindowSeconds?: number;

@@ -1,2 +1,3 @@
 export { createApp } from './app';
 export type { ApiDeps } from './context';
+export { createRedisGuards, type RequestGuards } from './request-guards';

@@ -4,6 +4,7 @@ import { createLogger } from '@fluxquery/logger';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
+import { createRedisGuards } from './request-guards';
 
 function main(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -21,7 +22,9 @@ function main(): void {
       await redis.ping();
     },
     logger,
-    apiSecret: config.apiSecret,
+    clients: config.clients,
+    guards: createRedisGuards(redis),
+    defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });

@@ -1,6 +1,8 @@
 import { describeMysql, loadConfig } from '@fluxquery/config';
 import { createExportQueue } from '@fluxquery/export-job';
-import { createLogger } from '@fluxquery/logger';
+import { createLogger, type Logger } from '@fluxquery/logger';
+import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { createConnection } from 'mysql2/promise';
 import { createLocalStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -13,8 +15,10 @@ async function main(): Promise<void> {
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
   const storage = createLocalStorage({ root: config.storage.localPath });
 
-  // No export outlives its time limit, so older partial files belong to a worker that died.
-  const swept = await storage.sweepPartials(config.defaultTimeoutMs + 60_000);
+  // No export outlives its time limit (the longest of any key's), so older partial files belong to
+  // a worker that died.
+  const longestTimeoutMs = Math.max(config.limits.timeoutMs, ...config.clients.map((c) => c.limits.timeoutMs));
+  const swept = await storage.sweepPartials(longestTimeoutMs + 60_000);
   if (swept > 0) logger.info('storage.partials_swept', { count: swept });
 
   // MAX_DB_CONCURRENCY holds across every worker process: BullMQ's global concurrency caps the
@@ -29,10 +33,13 @@ async function main(): Promise<void> {
       storage,
       logger,
       isCompressedByDefault: config.compression,
-      timeoutMs: config.defaultTimeoutMs,
+      timeoutMs: config.limits.timeoutMs,
+      maxRows: config.limits.maxRows,
+      maxBytes: config.limits.maxBytes,
     },
     { connection, concurrency: config.workerCount },
   );
+  await warnAboutExcessGrants(config.mysql, logger);
   logger.info('worker.started', {
     concurrency: config.workerCount,
     mysql: describeMysql(config.mysql),
@@ -57,6 +64,24 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The worker should read through a SELECT-only account (pnpm db:reader); say so loudly when it does not. */
+async function warnAboutExcessGrants(mysql: MysqlConnectionOptions, logger: Logger): Promise<void> {
+  const session = await createConnection(mysql).catch(() => undefined);
+  if (!session) return; // the database is down: each job will report that itself
+  try {
+    const excess = await findExcessGrants(session);
+    if (excess.length > 0) {
+      logger.warn('mysql.account_can_write', {
+        user: mysql.user,
+        grants: excess,
+        advice: 'use a SELECT-only account for MYSQL_DSN: pnpm db:reader (docs/security.md)',
+      });
+    }
+  } finally {
+    await session.end();
+  }
 }
 
 main().catch((error: unknown) => {

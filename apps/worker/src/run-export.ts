@@ -6,6 +6,7 @@ import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { createDigestStream } from './digest-stream';
+import { capRows } from './export-limits';
 import { encoderFor } from './encoder-for';
 import { createExportKey, createFileName } from './export-names';
 
@@ -15,7 +16,10 @@ export interface ExportDeps {
   logger: Logger;
   /** COMPRESSION: used when the request does not say. */
   isCompressedByDefault: boolean;
+  /** Used when the job carries no limits of its own (older jobs, the benchmark). */
   timeoutMs: number;
+  maxRows?: number;
+  maxBytes?: number;
   progressEveryMs?: number;
 }
 
@@ -41,20 +45,27 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   // A .gz is stored as application/gzip, never with Content-Encoding: clients would unpack it silently.
   const contentType = compression === 'gzip' ? 'application/gzip' : encoder.contentType;
 
+  const limits = {
+    maxRows: data.limits?.maxRows ?? deps.maxRows ?? Infinity,
+    maxBytes: data.limits?.maxBytes ?? deps.maxBytes ?? Infinity,
+    timeoutMs: data.limits?.timeoutMs ?? deps.timeoutMs,
+  };
+
   const query = await openExportQuery({
     connection: deps.mysql,
     sql: data.query,
-    timeoutMs: deps.timeoutMs,
+    timeoutMs: limits.timeoutMs,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
   });
   let writer: StorageWriter | undefined;
   const stats = { rows: 0 };
-  const digest = createDigestStream();
+  const digest = createDigestStream(limits.maxBytes);
   const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes() });
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
     writer = await deps.storage.createWriter(createExportKey(extension, startedAt), { contentType });
-    const bytes = encoder.encode({ columns: query.columns, batches: query.batches, stats });
+    const batches = Number.isFinite(limits.maxRows) ? capRows(query.batches, limits.maxRows) : query.batches;
+    const bytes = encoder.encode({ columns: query.columns, batches, stats });
     if (compression === 'gzip') {
       await pipeline(bytes, createGzip({ level: 6, chunkSize: GZIP_CHUNK_BYTES }), digest.stream, writer.stream);
     } else {

@@ -52,11 +52,24 @@ export const envSchema = Joi.object({
   SMTP_FROM: Joi.string()
     .email({ tlds: { allow: false } })
     .default('exports@fluxquery.local'),
+  // The secret of the `default` key, which v1 requests without X-Key-Id use. Production needs it,
+  // or CLIENT_KEYS / CLIENT_KEYS_FILE with at least one key.
   API_SECRET: Joi.string().when('APP_ENV', {
     is: 'production',
-    then: Joi.string().min(16).required(),
+    then: Joi.string().min(16),
     otherwise: Joi.string().min(1).default('devsecret'),
   }),
+  CLIENT_KEYS: Joi.string().allow(''),
+  CLIENT_KEYS_FILE: Joi.string().allow(''),
+  MAX_EXPORT_ROWS: Joi.number().integer().min(1).default(10_000_000),
+  MAX_EXPORT_BYTES: Joi.number()
+    .integer()
+    .min(1024)
+    .default(10 * 1024 ** 3),
+  EXPORTS_PER_MINUTE: Joi.number().integer().min(1).default(30),
+  REQUESTS_PER_MINUTE: Joi.number().integer().min(1).default(600),
+  // For the admin tools only (seeding, creating the reader account); the services never use it.
+  ADMIN_MYSQL_DSN: dsn.allow(''),
   COMPRESSION: flag().default(false),
   EMAIL_ATTACH_FILE: flag().default(true),
   WORKER_COUNT: Joi.number().integer().min(1).max(64).default(2),

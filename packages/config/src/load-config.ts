@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 import { envSchema } from './config-schema';
 import { parseMysqlDsn, type MysqlConnectionConfig } from './mysql-dsn';
 import path from 'node:path';
@@ -10,7 +12,12 @@ export interface Config {
   redisUrl: string;
   storage: { type: 'local'; localPath: string };
   smtp: { host?: string; port: number; user?: string; pass?: string; from: string };
-  apiSecret: string;
+  /** Every client key, the `default` one (API_SECRET) included when it is set. */
+  clients: ClientKey[];
+  /** The limits of a key that sets none of its own. */
+  limits: ClientLimits;
+  /** Tools only: an account that may create databases and users. */
+  adminMysql?: MysqlConnectionConfig;
   compression: boolean;
   emailAttachFile: boolean;
   workerCount: number;
@@ -42,7 +49,14 @@ interface Env {
   SMTP_USER?: string;
   SMTP_PASS?: string;
   SMTP_FROM: string;
-  API_SECRET: string;
+  API_SECRET?: string;
+  CLIENT_KEYS?: string;
+  CLIENT_KEYS_FILE?: string;
+  MAX_EXPORT_ROWS: number;
+  MAX_EXPORT_BYTES: number;
+  EXPORTS_PER_MINUTE: number;
+  REQUESTS_PER_MINUTE: number;
+  ADMIN_MYSQL_DSN?: string;
   COMPRESSION: boolean;
   EMAIL_ATTACH_FILE: boolean;
   WORKER_COUNT: number;
@@ -60,10 +74,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const result = envSchema.validate(env, { abortEarly: false, convert: true }) as ValidationResult<Env>;
   if (result.error) throw new ConfigError(result.error.details.map((detail) => detail.message));
   const v = result.value;
+  const mysql = parseMysqlDsn(v.MYSQL_DSN);
+  const limits: ClientLimits = {
+    maxRows: v.MAX_EXPORT_ROWS,
+    maxBytes: v.MAX_EXPORT_BYTES,
+    timeoutMs: v.DEFAULT_TIMEOUT,
+    exportsPerMinute: v.EXPORTS_PER_MINUTE,
+    requestsPerMinute: v.REQUESTS_PER_MINUTE,
+  };
+  const clients = loadClients(v, { limits, allowedSchemas: [mysql.database] });
   const config: Config = {
     appEnv: v.APP_ENV,
     serverPort: v.SERVER_PORT,
-    mysql: parseMysqlDsn(v.MYSQL_DSN),
+    mysql,
     redisUrl: v.REDIS_URL,
     storage: { type: v.STORAGE_TYPE, localPath: path.resolve(v.LOCAL_STORAGE_PATH) },
     smtp: {
@@ -73,7 +96,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       ...(v.SMTP_PASS ? { pass: v.SMTP_PASS } : {}),
       from: v.SMTP_FROM,
     },
-    apiSecret: v.API_SECRET,
+    clients,
+    limits,
+    ...(v.ADMIN_MYSQL_DSN ? { adminMysql: parseMysqlDsn(v.ADMIN_MYSQL_DSN) } : {}),
     compression: v.COMPRESSION,
     emailAttachFile: v.EMAIL_ATTACH_FILE,
     workerCount: v.WORKER_COUNT,
@@ -85,6 +110,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     logLevel: v.LOG_LEVEL,
   };
   return deepFreeze(config);
+}
+
+function loadClients(v: Env, defaults: { limits: ClientLimits; allowedSchemas: string[] }): ClientKey[] {
+  const minSecretLength = v.APP_ENV === 'production' ? 16 : 1;
+  const problems: string[] = [];
+  let listed: ClientKey[] = [];
+  if (v.CLIENT_KEYS && v.CLIENT_KEYS_FILE) problems.push('set CLIENT_KEYS or CLIENT_KEYS_FILE, not both');
+  try {
+    if (v.CLIENT_KEYS) listed = parseClientKeys(v.CLIENT_KEYS, 'CLIENT_KEYS', { ...defaults, minSecretLength });
+    if (v.CLIENT_KEYS_FILE) {
+      const text = readFileSync(v.CLIENT_KEYS_FILE, 'utf8');
+      listed = parseClientKeys(text, `CLIENT_KEYS_FILE (${v.CLIENT_KEYS_FILE})`, { ...defaults, minSecretLength });
+    }
+  } catch (error) {
+    problems.push(error instanceof Error ? error.message : String(error));
+  }
+  const clients = [...listed];
+  if (v.API_SECRET) {
+    if (listed.some((key) => key.keyId === DEFAULT_KEY_ID)) {
+      problems.push(`the "${DEFAULT_KEY_ID}" key is set twice: by API_SECRET and in the client keys`);
+    }
+    clients.push({ keyId: DEFAULT_KEY_ID, secrets: [v.API_SECRET], ...defaults });
+  }
+  if (clients.length === 0) problems.push('"API_SECRET" is required (or CLIENT_KEYS / CLIENT_KEYS_FILE with a key)');
+  if (problems.length > 0) throw new ConfigError(problems);
+  return clients;
 }
 
 function deepFreeze<T extends object>(value: T): Readonly<T> {

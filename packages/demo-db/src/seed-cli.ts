@@ -20,7 +20,9 @@ async function main(): Promise<void> {
   }
   const config = loadConfig();
   const logger = createLogger({ service: 'db-seed', level: config.logLevel });
-  const { database, ...server } = config.mysql;
+  // The admin account when one is set: the export account (MYSQL_DSN) may only read.
+  const { database } = config.mysql;
+  const { database: _adminDatabase, ...server } = config.adminMysql ?? config.mysql;
   const db = await createConnection({ ...server, multipleStatements: false });
   try {
     await db.query(`CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4`);

@@ -46,7 +46,18 @@ export interface ExportJobData {
   formulaGuard?: boolean;
   /** For TIMESTAMP values: `UTC`, `±HH:MM` or an IANA name. Absent: UTC. */
   timeZone?: string;
+  /** The client key that asked; only it may read the job. Absent (older jobs): the default key. */
+  keyId?: string;
+  /** The key's limits when it asked. Absent (older jobs): the worker's own settings. */
+  limits?: ExportLimits;
   requestedAt: string;
+}
+
+export interface ExportLimits {
+  maxRows: number;
+  /** Stored bytes, after compression. */
+  maxBytes: number;
+  timeoutMs: number;
 }
 
 export interface ExportProgress {
@@ -92,6 +103,12 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
   }),
   formulaGuard: Joi.boolean(),
   timeZone: Joi.string().max(64),
+  keyId: Joi.string().max(64),
+  limits: Joi.object({
+    maxRows: Joi.number().integer().min(1).required(),
+    maxBytes: Joi.number().integer().min(1).required(),
+    timeoutMs: Joi.number().integer().min(1).required(),
+  }),
   requestedAt: Joi.string().isoDate().required(),
 });
 

@@ -12,6 +12,7 @@ export {
   type CsvRequestOptions,
   type Compression,
   type ExportJobData,
+  type ExportLimits,
   type ExportJobResult,
   type ExportProgress,
 } from './export-job';

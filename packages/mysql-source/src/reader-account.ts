@@ -49,3 +49,15 @@ export async function createReaderAccount(admin: Connection, account: ReaderAcco
   const isMariaDb = /mariadb/i.test(String(rows[0]?.version ?? ''));
   for (const [sql, values] of readerAccountStatements(account, isMariaDb)) await admin.query(sql, values);
 }
+
+/**
+ * The grants of the connected account that go beyond reading (anything but USAGE and SELECT), so
+ * that the worker can warn when it was given an administrator's account.
+ */
+export async function findExcessGrants(session: Connection): Promise<string[]> {
+  const [rows] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
+  return rows
+    .map((row) => String((row as unknown[])[0]))
+    .filter((grant) => !/^GRANT (USAGE|SELECT) ON /i.test(grant))
+    .map((grant) => grant.replace(/IDENTIFIED BY .*$/i, '').trim());
+}

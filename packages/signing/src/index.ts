@@ -1,8 +1,9 @@
+export { signV1, type SignV1Input } from './sign-v1';
+export { signV2, stringToSignV2, type SignV2Input } from './sign-v2';
 export {
-  signV1,
-  verifyV1,
-  type SignV1Input,
-  type VerifyV1Input,
+  verifyRequest,
+  type SignedRequest,
+  type VerifyOptions,
   type VerifyResult,
   type VerifyFailure,
-} from './sign-v1';
+} from './verify-request';

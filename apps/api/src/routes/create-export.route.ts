@@ -1,3 +1,4 @@
+import type { ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import { EXPORT_JOB_NAME, EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
@@ -7,26 +8,40 @@ import type { ApiDeps } from '../context';
 import { parseExportRequest } from '../export-request';
 import { withTimeout } from '../with-timeout';
 
-/** POST /export: parse, check the SQL, enqueue, 202 {job_id}. Nothing is queued unless all checks pass. */
+/** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {
   return async (req: Request, res: Response): Promise<void> => {
+    const client = req.client as ClientKey;
     const request = parseExportRequest(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
-    checkSelectQuery(request.query);
+    checkSelectQuery(request.query, { defaultSchema: deps.defaultSchema, allowedSchemas: client.allowedSchemas });
+    checkRecipient(request.email, client);
     const jobId = randomUUID();
+    const { maxRows, maxBytes, timeoutMs } = client.limits;
     const data: ExportJobData = {
       schemaVersion: EXPORT_SCHEMA_VERSION,
       requestId: req.requestId,
       // parseExportRequest already left out every field the request did not set.
       ...request,
+      keyId: client.keyId,
+      limits: { maxRows, maxBytes, timeoutMs },
       requestedAt: new Date().toISOString(),
     };
     await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch((error: unknown) => {
       throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
     });
-    deps.logger.info('export.queued', { requestId: req.requestId, jobId, format: data.format });
+    deps.logger.info('export.queued', { requestId: req.requestId, jobId, keyId: client.keyId, format: data.format });
     res
       .status(202)
       .location(`/export/${jobId}`)
       .json({ job_id: jobId, status: 'PENDING', status_url: `/export/${jobId}` });
   };
+}
+
+/** A key may be limited to some recipient domains: exact matches, compared in lower case. */
+function checkRecipient(email: string, client: ClientKey): void {
+  if (!client.allowedRecipientDomains) return;
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  if (!client.allowedRecipientDomains.includes(domain)) {
+    throw new AppError('RECIPIENT_NOT_ALLOWED', `this key may not send exports to ${domain}`);
+  }
 }

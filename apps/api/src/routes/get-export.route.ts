@@ -1,3 +1,4 @@
+import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import type { Request, Response } from 'express';
 import type { ApiDeps } from '../context';
@@ -15,7 +16,9 @@ export function getExportRoute(deps: ApiDeps) {
       (async () => {
         const state = await deps.queue.getJobState(id);
         const job = await deps.queue.getJob(id);
-        return job ? describeExportJob(job, state) : undefined;
+        // A key sees its own jobs only; to any other key, a job does not exist.
+        const owner = job?.data.keyId ?? DEFAULT_KEY_ID;
+        return job && owner === req.client?.keyId ? describeExportJob(job, state) : undefined;
       })(),
       5_000,
     ).catch((error: unknown) => {

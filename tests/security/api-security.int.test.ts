@@ -1,0 +1,277 @@
+import { signV1, signV2 } from '@fluxquery/signing';
+import { TEST_REDIS_URL } from '@fluxquery/testkit';
+import { Redis } from 'ioredis';
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import request from 'supertest';
+import { createHarness, pollUntilDone, SECRET, TEST_LIMITS, testClient, type Harness } from '../e2e/harness';
+import { prepareSecurityDatabase, type SecurityDatabase } from './security-database';
+import { ATTACKS, LEGIT } from './sql-corpus';
+
+// The signed API end to end: signing, replays, keys and their policies, limits, the SQL corpora
+// with a worker on the real read-only account, and the dashboard's lock.
+let harness: Harness;
+let sec: SecurityDatabase;
+const ROTATING = ['old-secret-0123456789', 'new-secret-0123456789'];
+
+beforeAll(async () => {
+  harness = await createHarness('sec_api', {
+    clients: (db) => [
+      testClient('default', [SECRET], [db]),
+      testClient('rotating', ROTATING, [db]),
+      testClient('partner', ['partner-secret-0123456789'], [db], { allowedRecipientDomains: ['example.com'] }),
+      testClient('tiny', ['tiny-secret-0123456789'], [db], {
+        limits: { ...TEST_LIMITS, maxRows: 2, exportsPerMinute: 3, requestsPerMinute: 1_000 },
+      }),
+      testClient('chatty', ['chatty-secret-0123456789'], [db], {
+        limits: { ...TEST_LIMITS, requestsPerMinute: 3 },
+      }),
+    ],
+    dashboard: { user: 'admin', password: 'correct-horse-battery' },
+  });
+  sec = await prepareSecurityDatabase(harness.testDb, false);
+  harness.startWorker({ mysql: sec.reader });
+});
+afterAll(async () => {
+  await harness.close();
+  await sec.drop();
+});
+
+const body = (fields: Record<string, unknown> = {}) =>
+  JSON.stringify({ query: 'SELECT id FROM users', email: 'ops@example.com', format: 'json', ...fields });
+const now = () => String(Math.floor(Date.now() / 1000));
+const jobCount = async () => {
+  const counts = await harness.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  return Object.values(counts).reduce((a, b) => a + b, 0);
+};
+
+function postV2(
+  raw: string,
+  override: Partial<Record<'keyId' | 'secret' | 'nonce' | 'timestamp' | 'signature', string>> = {},
+) {
+  const keyId = override.keyId ?? 'default';
+  const timestamp = override.timestamp ?? now();
+  const nonce = override.nonce ?? randomBytes(16).toString('hex');
+  const secret = override.secret ?? SECRET;
+  const signature =
+    override.signature ??
+    signV2({ secret, keyId, method: 'POST', path: '/export', query: '', timestamp, nonce, body: raw });
+  return request(harness.app)
+    .post('/export')
+    .set('Content-Type', 'application/json')
+    .set('X-Key-Id', keyId)
+    .set('X-Timestamp', timestamp)
+    .set('X-Nonce', nonce)
+    .set('X-Signature', signature)
+    .send(raw);
+}
+
+describe('replays', () => {
+  it('refuses a v1 request sent twice, and queues it once', async () => {
+    const before = await jobCount();
+    const raw = body({ query: 'SELECT id FROM users WHERE id = 1' });
+    const timestamp = now();
+    const signature = signV1({ secret: SECRET, method: 'POST', path: '/export', body: raw, timestamp });
+    const send = () =>
+      request(harness.app)
+        .post('/export')
+        .set('Content-Type', 'application/json')
+        .set('X-Timestamp', timestamp)
+        .set('X-Signature', signature)
+        .send(raw);
+    expect((await send()).status).toBe(202);
+    const replay = await send();
+    expect(replay.status).toBe(401);
+    expect(replay.body.error).toMatchObject({ code: 'REPLAYED_REQUEST', requestId: expect.any(String) });
+    expect(await jobCount()).toBe(before + 1);
+  });
+
+  it('refuses a v2 nonce used twice, even on another request', async () => {
+    const nonce = randomBytes(16).toString('hex');
+    expect((await postV2(body(), { nonce })).status).toBe(202);
+    const again = await postV2(body({ format: 'csv' }), { nonce });
+    expect(again.status).toBe(401);
+    expect(again.body.error.code).toBe('REPLAYED_REQUEST');
+  });
+
+  it('remembers only requests whose MAC verified, so garbage cannot fill Redis', async () => {
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const nonce = randomBytes(16).toString('hex');
+      const bad = await postV2(body(), { nonce, secret: 'wrong-secret-0123456789' });
+      expect(bad.status).toBe(401);
+      expect(bad.body.error.code).toBe('INVALID_SIGNATURE');
+      expect(await redis.keys(`*replay:v2:default:${nonce}`)).toEqual([]);
+      expect((await postV2(body(), { nonce })).status).toBe(202);
+      expect(await redis.keys(`*replay:v2:default:${nonce}`)).toHaveLength(1);
+      const ttl = await redis.ttl((await redis.keys(`*replay:v2:default:${nonce}`))[0]!);
+      expect(ttl).toBeGreaterThan(590);
+      expect(ttl).toBeLessThanOrEqual(600);
+    } finally {
+      await redis.quit();
+    }
+  });
+});
+
+describe('keys', () => {
+  it('accepts both secrets of a key being rotated, and refuses a retired one', async () => {
+    for (const secret of ROTATING) expect((await postV2(body(), { keyId: 'rotating', secret })).status).toBe(202);
+    const retired = await postV2(body(), { keyId: 'rotating', secret: 'retired-secret-0123456789' });
+    expect(retired.status).toBe(401);
+    expect(retired.body.error.code).toBe('INVALID_SIGNATURE');
+  });
+
+  it.each([
+    ['an unknown key id', { keyId: 'nobody' }, 'UNKNOWN_KEY'],
+    ['a timestamp 301 s old', { timestamp: String(Number(now()) - 301) }, 'TIMESTAMP_OUT_OF_WINDOW'],
+    ['a millisecond timestamp', { timestamp: `${now()}000` }, 'INVALID_SIGNATURE'],
+    ['uppercase hex', { signature: 'v2=' + 'A'.repeat(64) }, 'INVALID_SIGNATURE'],
+    ['bad hex', { signature: 'v2=' + 'g'.repeat(64) }, 'INVALID_SIGNATURE'],
+    ['a wrong length', { signature: 'v2=' + 'a'.repeat(63) }, 'INVALID_SIGNATURE'],
+  ])('refuses %s with 401, queueing nothing', async (_case, override, code) => {
+    const before = await jobCount();
+    const res = await postV2(body(), override);
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe(code);
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('lets a key read its own jobs only', async () => {
+    const created = await postV2(body());
+    expect(created.status).toBe(202);
+    const id = created.body.job_id as string;
+    expect((await harness.signed('GET', `/export/${id}`)).status).toBe(200);
+    const other = await harness.signed('GET', `/export/${id}`, '', 'partner');
+    expect(other.status).toBe(404);
+    expect(other.body.error.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('recipients', () => {
+  it.each([
+    ['a domain the key may not send to', 'ops@evil.example', 403, 'RECIPIENT_NOT_ALLOWED'],
+    ['a subdomain of an allowed domain', 'ops@mail.example.com', 403, 'RECIPIENT_NOT_ALLOWED'],
+    ['two addresses', 'ops@example.com, boss@evil.example', 400, 'VALIDATION_FAILED'],
+    ['a header injection', 'ops@example.com\r\nBcc: spy@evil.example', 400, 'VALIDATION_FAILED'],
+    ['a display name', 'Ops <ops@example.com>', 400, 'VALIDATION_FAILED'],
+    ['a NUL byte', 'ops@example.com\u0000', 400, 'VALIDATION_FAILED'],
+  ])('refuses %s', async (_case, email, status, code) => {
+    const before = await jobCount();
+    const res = await postV2(body({ email }), { keyId: 'partner', secret: 'partner-secret-0123456789' });
+    expect(res.status).toBe(status);
+    expect(res.body.error.code).toBe(code);
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('accepts an allowed domain in any case', async () => {
+    const res = await postV2(body({ email: 'Ops@EXAMPLE.com' }), {
+      keyId: 'partner',
+      secret: 'partner-secret-0123456789',
+    });
+    expect(res.status).toBe(202);
+  });
+});
+
+describe('limits', () => {
+  it('fails an export that returns more rows than its key allows, with the reason', async () => {
+    const created = await postV2(body(), { keyId: 'tiny', secret: 'tiny-secret-0123456789' });
+    expect(created.status).toBe(202);
+    const { body: status } = await pollUntilDone(harness, created.body.job_id, 30_000, 'tiny');
+    expect(status.status).toBe('FAILED');
+    expect(status.error).toMatchObject({
+      code: 'EXPORT_TOO_LARGE',
+      message: expect.stringMatching(/more than 2 rows/),
+    });
+  });
+
+  it('answers 429 with Retry-After once a key has used its exports for the minute, and only for that key', async () => {
+    const statuses: number[] = [];
+    let limited: request.Response | undefined;
+    for (let i = 0; i < 4; i += 1) {
+      const res = await postV2(body({ query: 'SELECT id FROM users LIMIT 1' }), {
+        keyId: 'tiny',
+        secret: 'tiny-secret-0123456789',
+      });
+      statuses.push(res.status);
+      if (res.status === 429) limited = res;
+    }
+    // The row-limit test above used one of tiny's three exports this minute.
+    expect(statuses).toEqual([202, 202, 429, 429]);
+    expect(limited?.body.error.code).toBe('RATE_LIMITED');
+    const retryAfter = Number(limited?.headers['retry-after']);
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect((await postV2(body())).status).toBe(202);
+  });
+
+  it('limits every signed request of a key, status polls included', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i += 1) {
+      statuses.push(
+        (await harness.signed('GET', `/export/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`, '', 'chatty')).status,
+      );
+    }
+    expect(statuses).toEqual([404, 404, 404, 429]);
+  });
+});
+
+describe('the SQL corpora through the signed API', () => {
+  it('refuses every attack with a 4xx, and queues none', async () => {
+    const before = await jobCount();
+    const refused: [string, number, string][] = [];
+    for (const attack of ATTACKS) {
+      const res = await postV2(body({ query: sec.fill(attack.sql) }));
+      refused.push([attack.sql, res.status, res.body.error?.code]);
+    }
+    for (const [sql, status, code] of refused) {
+      expect({ sql, isClientError: status >= 400 && status < 500, code }).toEqual({
+        sql,
+        isClientError: true,
+        code: expect.stringMatching(/^(INVALID_QUERY|SCHEMA_NOT_ALLOWED)$/),
+      });
+    }
+    expect(await jobCount()).toBe(before);
+  });
+
+  it('exports every legitimate query, through the read-only account, with the rows the database returns', async () => {
+    for (const legit of LEGIT) {
+      const sql = sec.fill(legit.sql);
+      const created = await postV2(body({ query: sql, format: 'json' }));
+      expect({ covers: legit.covers, status: created.status }).toEqual({ covers: legit.covers, status: 202 });
+      const { body: done } = await pollUntilDone(harness, created.body.job_id, 30_000);
+      expect({ covers: legit.covers, status: done.status, error: done.error }).toEqual({
+        covers: legit.covers,
+        status: 'COMPLETED',
+        error: null,
+      });
+      const [expected] = (await sec.test.db.query(sql.replace(/;\s*$/, ''))) as unknown as [unknown[]];
+      const lines = (await readFile(done.result.location, 'utf8')).split('\n').filter(Boolean);
+      expect({ covers: legit.covers, rows: lines.length }).toEqual({ covers: legit.covers, rows: expected.length });
+      expect(lines.length).toBeGreaterThan(0);
+    }
+  }, 120_000);
+});
+
+describe('the dashboard', () => {
+  it('asks for credentials, refuses wrong ones, and opens with the right ones', async () => {
+    const anonymous = await request(harness.app).get('/admin/queues');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.headers['www-authenticate']).toMatch(/^Basic/);
+    expect((await request(harness.app).get('/admin/queues').auth('admin', 'wrong')).status).toBe(401);
+    expect((await request(harness.app).get('/admin/queues/api/queues').auth('admin', 'wrong')).status).toBe(401);
+    expect((await request(harness.app).get('/admin/queues').auth('admin', 'correct-horse-battery')).status).toBe(200);
+  });
+});
+
+describe('response headers', () => {
+  it('carry the security headers on API responses', async () => {
+    const res = await harness.signed('GET', `/export/${'0'.repeat(8)}-0000-4000-8000-${'0'.repeat(12)}`);
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'strict-transport-security': expect.any(String),
+      'content-security-policy': expect.any(String),
+    });
+    expect(res.headers['x-powered-by']).toBeUndefined();
+  });
+});
