@@ -1,26 +1,24 @@
 #!/usr/bin/env bash
-# A v1-signed export request with curl and openssl, written from the signing spec alone:
-#   signature = hex(HMAC-SHA256(API_SECRET, METHOD + PATH + BODY + TIMESTAMP))
+# A signed export request with curl and openssl, written from docs/signing.md alone: the request
+# is signed with v2 (key id, nonce, body hash); --print-only prints a v1 request, as existing
+# clients send it.
 # Usage: examples/curl/export.sh [--print-only] ['SQL']
 set -euo pipefail
+source "$(dirname "$0")/sign.sh"
 PRINT_ONLY=false
 if [ "${1:-}" = "--print-only" ]; then PRINT_ONLY=true; shift; fi
 BASE_URL="${BASE_URL:-http://127.0.0.1:${SERVER_PORT:-8080}}"
 SECRET="${API_SECRET:-devsecret}"
+KEY_ID="${KEY_ID:-default}"
 QUERY="${1:-SELECT * FROM users LIMIT 10}"
 BODY=$(printf '{"query":"%s","email":"admin@example.com","format":"csv"}' "$QUERY")
 
-sign() { # METHOD PATH BODY TIMESTAMP
-  printf '%s%s%s%s' "$1" "$2" "$3" "$4" | openssl dgst -sha256 -hmac "$SECRET" -hex | sed 's/^.* //'
-}
-
 TS=$(date +%s)
-SIG=$(sign POST /export "$BODY" "$TS")
-POST=(curl -sS -X POST "$BASE_URL/export" -H "Content-Type: application/json" -H "X-Timestamp: $TS" -H "X-Signature: $SIG" --data-binary "$BODY")
+SIG=$(sign_v1 "$SECRET" POST /export "$BODY" "$TS")
 
 if $PRINT_ONLY; then
   echo
-  echo "Try a signed export (valid for 5 minutes):"
+  echo "Try a signed export (v1; valid once, within 5 minutes):"
   echo "  curl -sS -X POST '$BASE_URL/export' -H 'Content-Type: application/json' \\"
   echo "    -H 'X-Timestamp: $TS' -H 'X-Signature: $SIG' \\"
   echo "    --data-binary '$BODY'"
@@ -31,15 +29,19 @@ if $PRINT_ONLY; then
   exit 0
 fi
 
-RESPONSE=$("${POST[@]}")
+NONCE=$(new_nonce)
+RESPONSE=$(curl -sS -X POST "$BASE_URL/export" -H "Content-Type: application/json" -H "X-Key-Id: $KEY_ID" \
+  -H "X-Timestamp: $TS" -H "X-Nonce: $NONCE" -H "X-Signature: $(sign_v2 "$SECRET" "$KEY_ID" POST /export "" "$TS" "$NONCE" "$BODY")" \
+  --data-binary "$BODY")
 echo "POST /export -> $RESPONSE"
 JOB_ID=$(printf '%s' "$RESPONSE" | sed -n 's/.*"job_id":"\([^"]*\)".*/\1/p')
 [ -n "$JOB_ID" ] || exit 1
 
 for _ in $(seq 1 120); do
   TS=$(date +%s)
-  SIG=$(sign GET "/export/$JOB_ID" "" "$TS")
-  STATUS=$(curl -sS "$BASE_URL/export/$JOB_ID" -H "X-Timestamp: $TS" -H "X-Signature: $SIG")
+  NONCE=$(new_nonce)
+  SIG=$(sign_v2 "$SECRET" "$KEY_ID" GET "/export/$JOB_ID" "" "$TS" "$NONCE" "")
+  STATUS=$(curl -sS "$BASE_URL/export/$JOB_ID" -H "X-Key-Id: $KEY_ID" -H "X-Timestamp: $TS" -H "X-Nonce: $NONCE" -H "X-Signature: $SIG")
   case "$STATUS" in
     *'"status":"COMPLETED"'* | *'"status":"FAILED"'* | *'"status":"CANCELLED"'*) echo "GET /export/$JOB_ID -> $STATUS"; break ;;
   esac

@@ -1,24 +1,16 @@
-// A complete client in plain Node (no dependencies), written from the signing spec alone.
+// A complete client in plain Node (no dependencies), written from docs/signing.md alone: v2
+// signatures, a fresh nonce per request. KEY_ID and API_SECRET name the key (default: "default").
 // Usage: node examples/node/export-client.mjs "SELECT * FROM users LIMIT 10" [csv] [gzip|none]
-import { createHmac } from 'node:crypto';
+import { v2Headers } from './sign.mjs';
 
 const baseUrl = process.env.BASE_URL ?? `http://127.0.0.1:${process.env.SERVER_PORT ?? 8080}`;
 const secret = process.env.API_SECRET ?? 'devsecret';
-
-/** v1: lowercase hex HMAC-SHA256 of METHOD + PATH + BODY + TIMESTAMP, no separators. */
-export function sign(method, path, body, timestamp) {
-  return createHmac('sha256', secret).update(`${method}${path}${body}${timestamp}`).digest('hex');
-}
+const keyId = process.env.KEY_ID ?? 'default';
 
 async function call(method, path, body = '') {
-  const timestamp = String(Math.floor(Date.now() / 1000));
   const response = await fetch(baseUrl + path, {
     method,
-    headers: {
-      'Content-Type': 'application/json',
-      'X-Timestamp': timestamp,
-      'X-Signature': sign(method, path, body, timestamp),
-    },
+    headers: { 'Content-Type': 'application/json', ...v2Headers({ secret, keyId, method, url: path, body }) },
     body: body || undefined,
   });
   return { status: response.status, json: await response.json() };

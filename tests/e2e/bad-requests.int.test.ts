@@ -160,6 +160,18 @@ const cases: Case[] = [
     send: () => signedPost(withBody({ bcc: 'evil@example.com' })),
   },
   {
+    name: 'a NUL byte in the query',
+    status: 400,
+    code: 'INVALID_QUERY',
+    send: () => signedPost(withBody({ query: 'SELECT 1\u0000' })),
+  },
+  {
+    name: 'a NUL byte in the CSV null token',
+    status: 400,
+    code: 'VALIDATION_FAILED',
+    send: () => signedPost(withBody({ csv: { null: 'NA\u0000' } })),
+  },
+  {
     name: 'a recipient with a smuggled Bcc header',
     status: 400,
     code: 'VALIDATION_FAILED',

@@ -80,6 +80,7 @@ export const ATTACKS: Attack[] = [
   // Server and account introspection, stored functions and UDFs.
   { sql: 'SELECT CURRENT_USER(), VERSION()', layer: 'lexical', database: 'runs' },
   { sql: 'SELECT user()', layer: 'lexical', database: 'runs' },
+  { sql: 'SELECT CURRENT_ROLE', layer: 'lexical', database: 'null' },
   { sql: "SELECT sys_exec('id')", layer: 'lexical', database: 'refused' },
   { sql: 'SELECT {db}.leak(1)', layer: 'parse', database: 'refused' },
   // Locking reads.

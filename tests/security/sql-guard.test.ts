@@ -87,3 +87,15 @@ describe('guard details', () => {
     );
   });
 });
+
+describe('known unsupported constructs (docs/security.md)', () => {
+  it.each([
+    'SELECT * FROM users PROCEDURE ANALYSE()',
+    'SELECT * FROM users FOR SHARE',
+    "SELECT * FROM JSON_TABLE('[1]', '$[*]' COLUMNS(a INT PATH '$')) AS j",
+    'TABLE users',
+    'VALUES (1)',
+  ])('%s is refused as unreadable, with a pointer to the docs', (sql) => {
+    expect(() => checkSelectQuery(sql)).toThrow(expect.objectContaining({ message: expect.stringMatching(/could not be parsed.*docs\/security\.md/) }));
+  });
+});

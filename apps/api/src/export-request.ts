@@ -57,7 +57,8 @@ const schema = Joi.object<RawRequest>({
     null: Joi.string()
       .allow('')
       .max(32)
-      .pattern(/^[^"\r\n]*$/, 'no quotes or line breaks'),
+      // eslint-disable-next-line no-control-regex
+      .pattern(/^[^"\r\n\u0000]*$/, 'no quotes, line breaks or NUL'),
     header: Joi.boolean(),
     line_ending: Joi.string().valid('crlf', 'lf'),
   }).when('format', {

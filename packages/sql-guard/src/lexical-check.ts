@@ -73,6 +73,10 @@ function findForbiddenTokens(tokens: Token[]): string | undefined {
     if (next?.text === '.' && SYSTEM_SCHEMAS.has(name)) return `the system schema ${name} cannot be exported`;
     const reason = FORBIDDEN_FUNCTIONS.get(name.toUpperCase());
     if (reason && next?.text === '(') return `${name.toUpperCase()}() is not allowed: ${reason}`;
+    // MariaDB reads these two as function calls even without parentheses.
+    if (token.kind === 'word' && (name === 'current_user' || name === 'current_role')) {
+      return `${name.toUpperCase()} is not allowed: ${FORBIDDEN_FUNCTIONS.get(name.toUpperCase()) ?? ''}`;
+    }
     if (token.kind === 'word' && /^(next|previous)$/i.test(name) && /^value$/i.test(next?.text ?? '')) {
       return `${token.text.toUpperCase()} VALUE FOR is not allowed: it reads or moves a sequence`;
     }
