@@ -96,6 +96,8 @@ describe('known unsupported constructs (docs/security.md)', () => {
     'TABLE users',
     'VALUES (1)',
   ])('%s is refused as unreadable, with a pointer to the docs', (sql) => {
-    expect(() => checkSelectQuery(sql)).toThrow(expect.objectContaining({ message: expect.stringMatching(/could not be parsed.*docs\/security\.md/) }));
+    expect(() => checkSelectQuery(sql)).toThrow(
+      expect.objectContaining({ message: expect.stringMatching(/could not be parsed.*docs\/security\.md/) }),
+    );
   });
 });
