@@ -33,8 +33,8 @@ beforeAll(async () => {
   harness.startWorker({ mysql: sec.reader });
 });
 afterAll(async () => {
-  await harness.close();
   await sec.drop();
+  await harness.close();
 });
 
 const body = (fields: Record<string, unknown> = {}) =>
