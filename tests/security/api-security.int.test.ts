@@ -2,7 +2,8 @@ import { signV1, signV2 } from '@fluxquery/signing';
 import { TEST_REDIS_URL } from '@fluxquery/testkit';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
 import request from 'supertest';
 import { createHarness, pollUntilDone, SECRET, TEST_LIMITS, testClient, type Harness } from '../e2e/harness';
 import { prepareSecurityDatabase, type SecurityDatabase } from './security-database';
@@ -23,6 +24,7 @@ beforeAll(async () => {
       testClient('tiny', ['tiny-secret-0123456789'], [db], {
         limits: { ...TEST_LIMITS, maxRows: 2, exportsPerMinute: 3, requestsPerMinute: 1_000 },
       }),
+      testClient('small', ['small-secret-0123456789'], [db], { limits: { ...TEST_LIMITS, maxBytes: 1024 } }),
       testClient('chatty', ['chatty-secret-0123456789'], [db], {
         limits: { ...TEST_LIMITS, requestsPerMinute: 3 },
       }),
@@ -182,6 +184,18 @@ describe('limits', () => {
       code: 'EXPORT_TOO_LARGE',
       message: expect.stringMatching(/more than 2 rows/),
     });
+  });
+
+  it('fails an export whose file grows past the byte limit of its key, and leaves no file behind', async () => {
+    const query =
+      "WITH RECURSIVE seq (n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM seq WHERE n < 500) SELECT n, REPEAT('x', 50) AS pad FROM seq";
+    const created = await postV2(body({ query, format: 'csv' }), { keyId: 'small', secret: 'small-secret-0123456789' });
+    expect(created.status).toBe(202);
+    const { body: status } = await pollUntilDone(harness, created.body.job_id, 30_000, 'small');
+    expect(status.status).toBe('FAILED');
+    expect(status.error).toMatchObject({ code: 'EXPORT_TOO_LARGE', message: expect.stringMatching(/past 1024 bytes/) });
+    const leftovers = await readdir(path.join(harness.storageRoot, '.partial')).catch(() => []);
+    expect(leftovers).toEqual([]);
   });
 
   it('answers 429 with Retry-After once a key has used its exports for the minute, and only for that key', async () => {
