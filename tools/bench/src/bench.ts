@@ -8,6 +8,8 @@ import { BENCH_TABLE, ensureBenchTable } from './bench-table';
 import { median, runNodeJson, timeShell, type RunResult } from './measure';
 
 const BENCH_DATABASE = 'fluxquery_bench';
+// The obvious path is about 3-9x slower; above this size it would dominate the run.
+const MAX_OBVIOUS_ROWS = 1_000_000;
 
 interface CaseResult {
   name: string;
@@ -17,13 +19,15 @@ interface CaseResult {
   mbPerSecond: number | null;
   ratioToBaseline: number | null;
   peakRssMb: number | null;
+  sha256?: string;
 }
 
 /**
  * `pnpm bench [--rows 1000000] [--runs 3] [--smoke]`: the worker's real pipeline (CSV, CSV+gzip,
- * JSON Lines, XLSX) against
- * `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k rows and at --rows, so
- * that both speed (as a ratio) and memory flatness (peak RSS per size) show.
+ * JSON Lines, XLSX) against `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k
+ * rows and at --rows, so that both speed (as a ratio) and memory flatness (peak RSS per size)
+ * show. Up to 1M rows it also runs the slow, obvious path (mysql2 stream + csv-stringify /
+ * JSON.stringify) and fails unless the fast CSV and JSON Lines files are byte-identical to it.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -48,6 +52,8 @@ async function main(): Promise<void> {
   ].join(' ');
   const env = { ...process.env, MYSQL_PWD: server.password };
   const exportOnce = path.join(__dirname, 'export-once.js');
+  const obvious = path.join(__dirname, 'obvious-export.js');
+  const mismatches: string[] = [];
   const results: CaseResult[] = [];
 
   for (const size of sizes) {
@@ -61,6 +67,14 @@ async function main(): Promise<void> {
       ['fluxquery json lines', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none', 'json'])],
       ['fluxquery xlsx', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none', 'xlsx'])],
     ];
+    if (size <= MAX_OBVIOUS_ROWS) {
+      cases.push(
+        ['obvious csv (csv-stringify)', () => runNodeJson(obvious, [JSON.stringify(server), sql, 'csv'])],
+        ['obvious json lines (JSON.stringify)', () => runNodeJson(obvious, [JSON.stringify(server), sql, 'json'])],
+        ['exceljs xlsx (as commonly used)', () => runNodeJson(obvious, [JSON.stringify(server), sql, 'xlsx'])],
+      );
+    }
+    const digests = new Map<string, string | undefined>();
     const baselines = new Map<string, number>();
     for (const [name, run] of cases) {
       const samples: RunResult[] = [];
@@ -71,6 +85,7 @@ async function main(): Promise<void> {
         ? baselines.get('mariadb --batch | gzip -6')
         : baselines.get('mariadb --batch (baseline)');
       const bytes = samples[0]?.bytes;
+      digests.set(name, samples[0]?.sha256);
       const rss = samples.map((s) => s.peakRssMb).filter((v): v is number => v !== undefined);
       results.push({
         name,
@@ -79,8 +94,18 @@ async function main(): Promise<void> {
         rowsPerSecond: Math.round(size / (ms / 1000)),
         mbPerSecond: bytes === undefined ? null : round(bytes / 1e6 / (ms / 1000)),
         ratioToBaseline: base === undefined || name.startsWith('mariadb') ? null : round(ms / base),
+        ...(samples[0]?.sha256 ? { sha256: samples[0].sha256 } : {}),
         peakRssMb: rss.length ? round(Math.max(...rss)) : null,
       });
+    }
+    for (const [fast, slow] of [
+      ['fluxquery csv', 'obvious csv (csv-stringify)'],
+      ['fluxquery json lines', 'obvious json lines (JSON.stringify)'],
+    ] as const) {
+      if (!digests.has(slow)) continue;
+      const isSame = digests.get(fast) !== undefined && digests.get(fast) === digests.get(slow);
+      process.stdout.write(`${size} rows: ${fast} ${isSame ? 'is byte-identical to' : 'DIFFERS from'} ${slow}\n`);
+      if (!isSame) mismatches.push(`${fast} at ${size} rows`);
     }
   }
   print(results, runs);
@@ -93,6 +118,7 @@ async function main(): Promise<void> {
   };
   await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, runs, results }, null, 2));
   process.stdout.write(`\nJSON written to ${values.out}\n`);
+  if (mismatches.length > 0) throw new Error(`not byte-identical to the obvious path: ${mismatches.join(', ')}`);
 }
 
 async function prepare(server: ReturnType<typeof loadConfig>['mysql'], rows: number): Promise<void> {

@@ -4,6 +4,7 @@ export interface RunResult {
   ms: number;
   rows?: number;
   bytes?: number;
+  sha256?: string;
   peakRssMb?: number;
 }
 
