@@ -2,7 +2,7 @@ import { createApp, createRedisGuards } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
-import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { signV1, signV2 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
 import {
@@ -58,12 +58,25 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** Real MariaDB, real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
+/** Real MariaDB (read through a SELECT-only account), real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
 export async function createHarness(
   label: string,
   options: { clients?: (database: string) => ClientKey[]; dashboard?: { user: string; password: string } } = {},
 ): Promise<Harness> {
   const testDb = await createTestDatabase(label);
+  // The worker reads as a SELECT-only account, as in production (pnpm db:reader).
+  const reader = {
+    ...testDb.connection,
+    user: `fq_r_${randomBytes(4).toString('hex')}`,
+    password: randomBytes(12).toString('hex'),
+  };
+  await createReaderAccount(testDb.db, {
+    user: reader.user,
+    host: '%',
+    password: reader.password,
+    schemas: [testDb.name],
+    maxConnections: 20,
+  });
   const clients = options.clients?.(testDb.name) ?? [testClient('default', [SECRET], [testDb.name])];
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
@@ -101,7 +114,7 @@ export async function createHarness(
       };
       const worker = createExportWorker(
         {
-          mysql: options.mysql ?? testDb.connection,
+          mysql: options.mysql ?? reader,
           storage: createLocalStorage({ root: storageRoot }),
           logger,
           isCompressedByDefault: options.compressByDefault ?? false,
@@ -145,6 +158,7 @@ export async function createHarness(
       await queue.close();
       await redis.quit();
       await deleteRedisPrefix(prefix);
+      await testDb.db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
       await testDb.drop();
       await rm(storageRoot, { recursive: true, force: true });
     },

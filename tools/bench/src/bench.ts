@@ -76,9 +76,14 @@ async function main(): Promise<void> {
     }
     const digests = new Map<string, string | undefined>();
     const baselines = new Map<string, number>();
-    for (const [name, run] of cases) {
-      const samples: RunResult[] = [];
-      for (let i = 0; i < runs; i += 1) samples.push(await run());
+    // Round robin (every case once, then again), so that the VM's drift over minutes falls on
+    // every case alike instead of on whichever ran last.
+    const samplesOf = new Map<string, RunResult[]>(cases.map(([name]) => [name, []]));
+    for (let i = 0; i < runs; i += 1) {
+      for (const [name, run] of cases) samplesOf.get(name)?.push(await run());
+    }
+    for (const [name] of cases) {
+      const samples = samplesOf.get(name) ?? [];
       const ms = median(samples.map((s) => s.ms));
       baselines.set(name, ms);
       const base = name.includes('gzip')
