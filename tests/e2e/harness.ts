@@ -8,6 +8,7 @@ import { createLocalStorage } from '@fluxquery/storage';
 import {
   createTestDatabase,
   deleteRedisPrefix,
+  testServer,
   TEST_REDIS_URL,
   uniquePrefix,
   type TestDatabase,
@@ -70,7 +71,7 @@ export async function createHarness(
     user: `fq_r_${randomBytes(4).toString('hex')}`,
     password: randomBytes(12).toString('hex'),
   };
-  await createReaderAccount(testDb.db, {
+  await createReaderAccount(testServer(), {
     user: reader.user,
     host: '%',
     password: reader.password,

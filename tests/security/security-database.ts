@@ -1,5 +1,5 @@
 import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
-import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import { createTestDatabase, testServer, type TestDatabase } from '@fluxquery/testkit';
 import { randomBytes } from 'node:crypto';
 
 export interface SecurityDatabase {
@@ -47,7 +47,7 @@ export async function prepareSecurityDatabase(test: TestDatabase, isOwner = true
     password: randomBytes(12).toString('hex'),
     database: test.name,
   };
-  await createReaderAccount(db, {
+  await createReaderAccount(testServer(), {
     user: reader.user,
     host: '%',
     password: reader.password,

@@ -1,6 +1,5 @@
 import { loadConfig } from '@fluxquery/config';
 import { createReaderAccount, readerAccountStatements } from '@fluxquery/mysql-source';
-import { createConnection } from 'mysql2/promise';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
@@ -42,15 +41,10 @@ async function main(): Promise<void> {
   }
   if (!config.adminMysql) throw new Error('ADMIN_MYSQL_DSN is not set: it names the account that may create users');
   const { database: _database, ...admin } = config.adminMysql;
-  const connection = await createConnection(admin);
-  try {
-    await createReaderAccount(connection, account);
-    process.stdout.write(
-      `the account ${account.user}@${account.host} may now SELECT on ${account.schemas.join(', ')} and nothing else\n`,
-    );
-  } finally {
-    await connection.end();
-  }
+  await createReaderAccount(admin, account);
+  process.stdout.write(
+    `the account ${account.user}@${account.host} may now SELECT on ${account.schemas.join(', ')} and nothing else\n`,
+  );
 }
 
 main().catch((error: unknown) => {

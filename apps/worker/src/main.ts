@@ -2,7 +2,6 @@ import { describeMysql, loadConfig } from '@fluxquery/config';
 import { createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
-import { createConnection } from 'mysql2/promise';
 import { createLocalStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -68,19 +67,14 @@ async function main(): Promise<void> {
 
 /** The worker should read through a SELECT-only account (pnpm db:reader); say so loudly when it does not. */
 async function warnAboutExcessGrants(mysql: MysqlConnectionOptions, logger: Logger): Promise<void> {
-  const session = await createConnection(mysql).catch(() => undefined);
-  if (!session) return; // the database is down: each job will report that itself
-  try {
-    const excess = await findExcessGrants(session);
-    if (excess.length > 0) {
-      logger.warn('mysql.account_can_write', {
-        user: mysql.user,
-        grants: excess,
-        advice: 'use a SELECT-only account for MYSQL_DSN: pnpm db:reader (docs/security.md)',
-      });
-    }
-  } finally {
-    await session.end();
+  // The database may be down at start: each job then reports that itself.
+  const excess = await findExcessGrants(mysql).catch(() => []);
+  if (excess.length > 0) {
+    logger.warn('mysql.account_can_write', {
+      user: mysql.user,
+      grants: excess,
+      advice: 'use a SELECT-only account for MYSQL_DSN: pnpm db:reader (docs/security.md)',
+    });
   }
 }
 

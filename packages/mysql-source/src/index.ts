@@ -6,4 +6,10 @@ export {
 } from './open-export-query';
 export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds';
 export { toQueryError } from './mysql-errors';
-export { createReaderAccount, findExcessGrants, readerAccountStatements, type ReaderAccount } from './reader-account';
+export {
+  createReaderAccount,
+  findExcessGrants,
+  readerAccountStatements,
+  type AdminConnectionOptions,
+  type ReaderAccount,
+} from './reader-account';

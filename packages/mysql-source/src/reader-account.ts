@@ -1,5 +1,9 @@
 import type { RowDataPacket } from 'mysql2';
-import type { Connection } from 'mysql2/promise';
+import { createConnection, type Connection } from 'mysql2/promise';
+import type { MysqlConnectionOptions } from './open-export-query';
+
+/** An administrator's connection: any database, or none. */
+export type AdminConnectionOptions = Omit<MysqlConnectionOptions, 'database'> & { database?: string };
 
 export interface ReaderAccount {
   user: string;
@@ -43,21 +47,35 @@ export function readerAccountStatements(account: ReaderAccount, isMariaDb: boole
   ];
 }
 
-/** Runs the statements on an administrator's connection. */
-export async function createReaderAccount(admin: Connection, account: ReaderAccount): Promise<void> {
-  const [rows] = await admin.query<RowDataPacket[]>('SELECT VERSION() AS version');
-  const isMariaDb = /mariadb/i.test(String(rows[0]?.version ?? ''));
-  for (const [sql, values] of readerAccountStatements(account, isMariaDb)) await admin.query(sql, values);
+/** Runs the statements as an administrator. */
+export async function createReaderAccount(admin: AdminConnectionOptions, account: ReaderAccount): Promise<void> {
+  await withSession(admin, async (session) => {
+    const [rows] = await session.query<RowDataPacket[]>('SELECT VERSION() AS version');
+    const isMariaDb = /mariadb/i.test(String(rows[0]?.version ?? ''));
+    for (const [sql, values] of readerAccountStatements(account, isMariaDb)) await session.query(sql, values);
+  });
 }
 
 /**
  * The grants of the connected account that go beyond reading (anything but USAGE and SELECT), so
  * that the worker can warn when it was given an administrator's account.
  */
-export async function findExcessGrants(session: Connection): Promise<string[]> {
-  const [rows] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
-  return rows
-    .map((row) => String((row as unknown[])[0]))
-    .filter((grant) => !/^GRANT (USAGE|SELECT) ON /i.test(grant))
-    .map((grant) => grant.replace(/IDENTIFIED BY .*$/i, '').trim());
+export async function findExcessGrants(options: AdminConnectionOptions): Promise<string[]> {
+  return withSession(options, async (session) => {
+    const [rows] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
+    return rows
+      .map((row) => String((row as unknown[])[0]))
+      .filter((grant) => !/^GRANT (USAGE|SELECT) ON /i.test(grant))
+      .map((grant) => grant.replace(/IDENTIFIED BY .*$/i, '').trim());
+  });
+}
+
+async function withSession<T>(options: AdminConnectionOptions, use: (session: Connection) => Promise<T>): Promise<T> {
+  const { tls, ...rest } = options;
+  const session = await createConnection({ ...rest, ...(tls ? { ssl: tls } : {}), connectTimeout: 10_000 });
+  try {
+    return await use(session);
+  } finally {
+    await session.end().catch(() => session.destroy());
+  }
 }
