@@ -83,6 +83,15 @@ export const ATTACKS: Attack[] = [
   { sql: 'SELECT CURRENT_ROLE', layer: 'lexical', database: 'null' },
   { sql: "SELECT sys_exec('id')", layer: 'lexical', database: 'refused' },
   { sql: 'SELECT {db}.leak(1)', layer: 'parse', database: 'refused' },
+  // Behind the constructs the guard rewrites for the parser (index hints, NATURAL JOIN).
+  {
+    sql: "SELECT * FROM users USE INDEX (PRIMARY) INTO OUTFILE '/tmp/fq-out3.csv'",
+    layer: 'parse',
+    database: 'refused',
+  },
+  { sql: 'SELECT * FROM users NATURAL JOIN transactions FOR UPDATE', layer: 'parse', database: 'refused' },
+  { sql: 'SELECT * FROM {other}.payroll FORCE INDEX (PRIMARY)', layer: 'schema', database: 'refused' },
+  { sql: 'SELECT * FROM users FORCE INDEX ((SELECT 1))', layer: 'parse', database: 'refused' },
   // Locking reads.
   { sql: 'SELECT * FROM users FOR UPDATE', layer: 'parse', database: 'refused' },
   { sql: 'SELECT * FROM users LOCK IN SHARE MODE', layer: 'parse', database: 'runs' },
@@ -197,4 +206,23 @@ export const LEGIT: Legit[] = [
   { covers: 'a column named like a function', sql: 'SELECT user_id, amount AS `sleep` FROM transactions' },
   { covers: 'BETWEEN on dates', sql: "SELECT id FROM users WHERE created_at BETWEEN '2020-01-01' AND '2035-01-01'" },
   { covers: 'arithmetic with a spaced double minus', sql: 'SELECT id - -1 AS next_id FROM users' },
+  { covers: 'index hints', sql: 'SELECT id FROM users FORCE INDEX (PRIMARY) WHERE id > 1' },
+  {
+    covers: 'a join index hint',
+    sql: 'SELECT u.id FROM users u USE INDEX FOR JOIN (PRIMARY) JOIN transactions t ON t.user_id = u.id',
+  },
+  { covers: 'NATURAL JOIN', sql: 'SELECT * FROM users NATURAL LEFT JOIN transactions' },
+  { covers: 'STRAIGHT_JOIN', sql: 'SELECT STRAIGHT_JOIN u.id FROM users u JOIN transactions t ON t.user_id = u.id' },
+  { covers: 'the null-safe <=>', sql: 'SELECT id FROM users WHERE note <=> NULL' },
+  { covers: 'SUBSTRING … FROM … FOR', sql: 'SELECT SUBSTRING(email FROM 2 FOR 3) AS part FROM users' },
+  { covers: 'IS TRUE and SOUNDS LIKE', sql: "SELECT id FROM users WHERE (id > 1) IS TRUE OR name SOUNDS LIKE 'Ada'" },
+  { covers: 'LIMIT ROWS EXAMINED', sql: 'SELECT id FROM users LIMIT 10 ROWS EXAMINED 1000' },
+  {
+    covers: 'ROLLUP, REGEXP and INTERVAL',
+    sql: "SELECT country, COUNT(*) AS n FROM users WHERE name REGEXP '^A' AND created_at > '2030-01-01' - INTERVAL 20 YEAR GROUP BY country WITH ROLLUP",
+  },
+  {
+    covers: 'INTERSECT and EXCEPT',
+    sql: 'SELECT id FROM users INTERSECT SELECT user_id FROM transactions EXCEPT SELECT 2',
+  },
 ];

@@ -1,6 +1,7 @@
 import { AppError } from '@fluxquery/errors';
 import { checkAst } from './ast-check';
 import { checkLexical } from './lexical-check';
+import { toParserText } from './parser-compat';
 
 export const MAX_QUERY_LENGTH = 100_000;
 
@@ -23,7 +24,7 @@ export function checkSelectQuery(sql: string, policy: SelectPolicy = {}): void {
   if (sql.length > MAX_QUERY_LENGTH) throw invalid(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
   const lexical = checkLexical(sql);
   if (!lexical.ok) throw invalid(lexical.reason);
-  const ast = checkAst(sql);
+  const ast = checkAst(toParserText(sql, lexical.tokens));
   if (!ast.ok) throw invalid(ast.reason);
   if (!policy.allowedSchemas) return;
   const allowed = new Set(policy.allowedSchemas);

@@ -4,6 +4,9 @@ export interface Token {
   kind: 'word' | 'identifier' | 'string' | 'symbol';
   /** Words and symbols as written; a `quoted` identifier without its backticks. */
   text: string;
+  /** Where the token sits in the query: [start, end). */
+  start: number;
+  end: number;
 }
 
 export type LexicalResult = { ok: true; tokens: Token[] } | { ok: false; reason: string };
@@ -47,15 +50,16 @@ export function checkLexical(sql: string): LexicalResult {
       const end = quoteEnd(sql, i);
       if (end === -1) return fail(`a ${ch} quote is not closed`);
       const body = sql.slice(i + 1, end - 1);
-      tokens.push(ch === '`' ? { kind: 'identifier', text: body.replaceAll('``', '`') } : { kind: 'string', text: '' });
+      const kind = ch === '`' ? 'identifier' : 'string';
+      tokens.push({ kind, text: kind === 'identifier' ? body.replaceAll('``', '`') : '', start: i, end });
       i = end;
     } else if (WORD.test(ch)) {
       let end = i + 1;
       while (end < sql.length && WORD.test(sql[end] as string)) end += 1;
-      tokens.push({ kind: 'word', text: sql.slice(i, end) });
+      tokens.push({ kind: 'word', text: sql.slice(i, end), start: i, end });
       i = end;
     } else {
-      tokens.push({ kind: 'symbol', text: ch });
+      tokens.push({ kind: 'symbol', text: ch, start: i, end: i + 1 });
       i += 1;
     }
   }
