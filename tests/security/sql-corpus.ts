@@ -49,6 +49,7 @@ export const ATTACKS: Attack[] = [
   { sql: "SELECT * FROM users INTO OUTFILE '/tmp/fq-out.csv'", layer: 'parse', database: 'refused' },
   { sql: "SELECT * INTO OUTFILE '/tmp/fq-out2.csv' FROM users", layer: 'parse', database: 'refused' },
   { sql: "SELECT name FROM users LIMIT 1 INTO DUMPFILE '/tmp/fq-dump'", layer: 'parse', database: 'refused' },
+  { sql: "SELECT 1 UNION SELECT 2 INTO OUTFILE '/tmp/fq-out4.csv'", layer: 'parse', database: 'refused' },
   { sql: "SELECT LOAD_FILE('/etc/passwd')", layer: 'lexical', database: 'null' },
   { sql: 'SELECT load_file(0x2f6574632f706173737764)', layer: 'lexical', database: 'null' },
   { sql: "SELECT CONVERT(LOAD_FILE('/etc/hosts') USING utf8mb4)", layer: 'lexical', database: 'null' },

@@ -48,7 +48,7 @@ describe('the database layers with the SQL guard bypassed', () => {
   it('was left unchanged by every attack: no rows lost, no file written', async () => {
     const [rows] = await sec.test.db.query('SELECT COUNT(*) AS n FROM users');
     expect(rows).toEqual([{ n: '3' }]);
-    for (const file of ['/tmp/fq-out.csv', '/tmp/fq-out2.csv', '/tmp/fq-out3.csv', '/tmp/fq-dump'])
+    for (const file of ['/tmp/fq-out.csv', '/tmp/fq-out2.csv', '/tmp/fq-out3.csv', '/tmp/fq-out4.csv', '/tmp/fq-dump'])
       expect(existsSync(file)).toBe(false);
   });
 });
