@@ -157,6 +157,17 @@ describe('recipients', () => {
     ['a header injection', 'ops@example.com\r\nBcc: spy@evil.example', 400, 'VALIDATION_FAILED'],
     ['a display name', 'Ops <ops@example.com>', 400, 'VALIDATION_FAILED'],
     ['a NUL byte', 'ops@example.com\u0000', 400, 'VALIDATION_FAILED'],
+    [
+      'an encoded word that some servers decode',
+      '=?utf-8?q?spy=40evil.example?=@example.com',
+      400,
+      'VALIDATION_FAILED',
+    ],
+    ['percent-hack routing', 'spy%evil.example@example.com', 400, 'VALIDATION_FAILED'],
+    ['bang-path routing', 'evil.example!spy@example.com', 400, 'VALIDATION_FAILED'],
+    ['a quoted local part holding an @', '"spy@evil.example"@example.com', 400, 'VALIDATION_FAILED'],
+    ['a Unicode look-alike domain', 'ops@exаmple.com', 400, 'VALIDATION_FAILED'],
+    ['an IP literal', 'ops@[127.0.0.1]', 400, 'VALIDATION_FAILED'],
   ])('refuses %s', async (_case, email, status, code) => {
     const before = await jobCount();
     const res = await postV2(body({ email }), { keyId: 'partner', secret: 'partner-secret-0123456789' });

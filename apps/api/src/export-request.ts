@@ -40,10 +40,13 @@ const timeZone = Joi.string()
 
 const schema = Joi.object<RawRequest>({
   query: Joi.string().min(1).max(100_000).required(),
-  // One plain address: no display name, list, group or line break can re-route the mail.
+  // One plain address: no display name, list, group or line break can re-route the mail. ASCII
+  // letters, digits and . _ + ' - only before the @: encoded words (=?…?=), % and ! routing and
+  // Unicode look-alikes are read differently by different mail servers ("splitting the email atom").
   email: Joi.string()
     .max(254)
     .email({ tlds: { allow: false }, multiple: false })
+    .pattern(/^[A-Za-z0-9._+'-]+@[A-Za-z0-9.-]+$/, 'one plain ASCII address')
     .required(),
   format: Joi.string()
     .valid(...Object.keys(FORMAT_ALIASES))
