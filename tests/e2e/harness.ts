@@ -2,13 +2,12 @@ import { createApp, createRedisGuards } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
-import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { signV1, signV2 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
 import {
   createTestDatabase,
   deleteRedisPrefix,
-  testServer,
   TEST_REDIS_URL,
   uniquePrefix,
   type TestDatabase,
@@ -21,6 +20,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
+import { createTestReader } from './test-reader';
 
 export const SECRET = 'devsecret';
 
@@ -66,18 +66,7 @@ export async function createHarness(
 ): Promise<Harness> {
   const testDb = await createTestDatabase(label);
   // The worker reads as a SELECT-only account, as in production (pnpm db:reader).
-  const reader = {
-    ...testDb.connection,
-    user: `fq_r_${randomBytes(4).toString('hex')}`,
-    password: randomBytes(12).toString('hex'),
-  };
-  await createReaderAccount(testServer(), {
-    user: reader.user,
-    host: '%',
-    password: reader.password,
-    schemas: [testDb.name],
-    maxConnections: 20,
-  });
+  const reader = await createTestReader(testDb, { maxConnections: 20 });
   const clients = options.clients?.(testDb.name) ?? [testClient('default', [SECRET], [testDb.name])];
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
@@ -115,7 +104,7 @@ export async function createHarness(
       };
       const worker = createExportWorker(
         {
-          mysql: options.mysql ?? reader,
+          mysql: options.mysql ?? reader.connection,
           storage: createLocalStorage({ root: storageRoot }),
           logger,
           isCompressedByDefault: options.compressByDefault ?? false,
@@ -159,7 +148,7 @@ export async function createHarness(
       await queue.close();
       await redis.quit();
       await deleteRedisPrefix(prefix);
-      await testDb.db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
+      await reader.drop();
       await testDb.drop();
       await rm(storageRoot, { recursive: true, force: true });
     },

@@ -1,6 +1,6 @@
-import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
-import { createTestDatabase, testServer, type TestDatabase } from '@fluxquery/testkit';
-import { randomBytes } from 'node:crypto';
+import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import { createTestReader } from '../e2e/test-reader';
 
 export interface SecurityDatabase {
   test: TestDatabase;
@@ -40,28 +40,14 @@ export async function prepareSecurityDatabase(test: TestDatabase, isOwner = true
   await db.query(`CREATE TABLE \`${other}\`.payroll (id INT PRIMARY KEY, salary INT)`);
   await db.query(`INSERT INTO \`${other}\`.payroll VALUES (1, 100000)`);
 
-  const reader = {
-    host: test.connection.host,
-    port: test.connection.port,
-    user: `fq_r_${randomBytes(4).toString('hex')}`,
-    password: randomBytes(12).toString('hex'),
-    database: test.name,
-  };
-  await createReaderAccount(testServer(), {
-    user: reader.user,
-    host: '%',
-    password: reader.password,
-    schemas: [test.name],
-    maxConnections: 4,
-    maxStatementSeconds: 60,
-  });
+  const reader = await createTestReader(test, { maxConnections: 4, maxStatementSeconds: 60 });
   return {
     test,
     other,
-    reader,
+    reader: reader.connection,
     fill: (sql) => sql.replaceAll('{db}', test.name).replaceAll('{other}', other),
     async drop() {
-      await db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
+      await reader.drop();
       await db.query(`DROP DATABASE IF EXISTS \`${other}\``);
       if (isOwner) await test.drop();
     },
