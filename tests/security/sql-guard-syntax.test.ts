@@ -3,6 +3,13 @@ import { checkSelectQuery } from '@fluxquery/sql-guard';
 // Everyday MySQL/MariaDB syntax beyond the corpus (which also runs each query on MariaDB): the
 // guard must accept all of it. The parser-compatibility rewrites exist for some of these.
 const QUERIES = [
+  "SELECT id FROM users WHERE BINARY name = 'Ada'",
+  'SELECT MAX(DISTINCT id), MIN(DISTINCT id), VARIANCE(id), STD(id) FROM users',
+  'SELECT CAST(name AS BINARY), CAST(name AS BINARY(4)), CONVERT(name, BINARY) FROM users',
+  "SELECT DATE_SUB(NOW(), INTERVAL 1 MONTH), CONVERT_TZ(created_at, '+00:00', '+02:00') FROM users",
+  "SELECT id FROM users ORDER BY FIELD(country, 'US', 'DE'), id",
+  'SELECT * FROM (SELECT id, ROW_NUMBER() OVER (ORDER BY id) rn FROM users) t WHERE rn <= 2',
+  "SELECT REGEXP_REPLACE(name, '[aeiou]', ''), JSON_CONTAINS_PATH(prefs, 'one', '$.theme') FROM users",
   "SELECT * FROM users WHERE name REGEXP '^A'",
   "SELECT * FROM users WHERE name RLIKE '^A' AND email NOT LIKE '%x%' ESCAPE '!'",
   "SELECT IF(is_active, 'yes', 'no') AS active FROM users",

@@ -13,8 +13,8 @@ const symbol = (token: Token | undefined, text: string): boolean => token?.kind 
 /**
  * The text the parser reads: the query with a few MariaDB constructs that node-sql-parser 5.4
  * cannot read rewritten into ones it can, so that ordinary reports are not refused. Every rewrite
- * only drops or swaps keywords, operators, numbers and the names inside index hints and partition
- * lists, never a table, a function or a subquery, so the AST walk still sees everything that
+ * only drops or swaps keywords, operators, numbers, two aggregate names for their synonyms, and the
+ * names inside index hints and partition lists, never a table, a function call or a subquery, so the AST walk still sees everything that
  * matters; the lexical layer has already checked the original text. Anything else the parser
  * cannot read is still refused.
  */
@@ -70,6 +70,14 @@ export function toParserText(sql: string, tokens: readonly Token[]): string {
     ) {
       edits.push({ start: token.start, end: token.start + 3, text: '=' });
       i += 2;
+    } else if (word(token, 'BINARY') && (next?.kind === 'word' || next?.kind === 'identifier')) {
+      // The BINARY operator before a column (not CAST(… AS BINARY) or BINARY(n)).
+      blank(token, token);
+    } else if (word(token, 'DISTINCT') && symbol(tokens[i - 1], '(') && word(tokens[i - 2], 'MAX', 'MIN')) {
+      blank(token, token);
+    } else if (word(token, 'VARIANCE', 'STD') && symbol(next, '(')) {
+      // Their synonyms, which the parser knows.
+      edits.push({ start: token.start, end: token.end, text: word(token, 'STD') ? 'STDDEV_POP' : 'VAR_POP' });
     } else if (word(token, 'SUBSTRING', 'SUBSTR', 'MID') && symbol(next, '(')) {
       substringDepths.push(depth + 1);
     } else if (word(token, 'FROM', 'FOR') && substringDepths.at(-1) === depth) {
