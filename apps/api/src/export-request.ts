@@ -8,6 +8,7 @@ import {
   type CsvRequestOptions,
   type ExportJobData,
 } from '@fluxquery/export-job';
+import { MAX_QUERY_LENGTH } from '@fluxquery/sql-guard';
 import Joi from 'joi';
 
 /** A checked request: the job's own fields, before the api adds its bookkeeping. */
@@ -39,7 +40,7 @@ const timeZone = Joi.string()
   );
 
 const schema = Joi.object<RawRequest>({
-  query: Joi.string().min(1).max(100_000).required(),
+  query: Joi.string().min(1).max(MAX_QUERY_LENGTH).required(),
   // One plain address: no display name, list, group or line break can re-route the mail. ASCII
   // letters, digits and . _ + ' - only before the @: encoded words (=?…?=), % and ! routing and
   // Unicode look-alikes are read differently by different mail servers ("splitting the email atom").

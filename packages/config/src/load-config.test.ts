@@ -26,7 +26,7 @@ describe('loadConfig', () => {
       ],
       compression: false,
       redisUrl: 'redis://127.0.0.1:6379',
-      defaultTimeoutMs: 600_000,
+      limits: expect.objectContaining({ timeoutMs: 600_000 }),
       mysql: { host: '127.0.0.1', port: 3306, user: 'root', database: 'fluxquery_demo' },
     });
     expect(Object.isFrozen(config)).toBe(true);
@@ -48,7 +48,7 @@ describe('loadConfig', () => {
       compression: true,
       emailAttachFile: false,
       workerCount: 8,
-      defaultTimeoutMs: 5_400_000,
+      limits: expect.objectContaining({ timeoutMs: 5_400_000 }),
       storage: { type: 'local', localPath: '/srv/exports' },
       mysql: { host: 'db', user: 'app', password: 'pw', database: 'sales' },
     });

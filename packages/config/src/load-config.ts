@@ -22,7 +22,6 @@ export interface Config {
   emailAttachFile: boolean;
   workerCount: number;
   maxDbConcurrency: number;
-  defaultTimeoutMs: number;
   maxBodyBytes: number;
   jobRetentionMs: number;
   /** Empty password: the dashboard is not mounted. */
@@ -103,7 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     emailAttachFile: v.EMAIL_ATTACH_FILE,
     workerCount: v.WORKER_COUNT,
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,
-    defaultTimeoutMs: v.DEFAULT_TIMEOUT,
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
     dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD },

@@ -1,24 +1,11 @@
 import { AppError } from '@fluxquery/errors';
-import {
-  createConnection,
-  type Connection,
-  type ConnectionOptions,
-  type FieldPacket,
-  type RowDataPacket,
-} from 'mysql2';
+import { createConnection, type Connection, type FieldPacket, type RowDataPacket } from 'mysql2';
 import { describeColumn, type ColumnInfo } from './column-kinds';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
+import { serverOptions, type MysqlConnectionOptions } from './server-options';
 
-export interface MysqlConnectionOptions {
-  host: string;
-  port: number;
-  socketPath?: string;
-  user: string;
-  password: string;
-  database: string;
-  tls?: { rejectUnauthorized: boolean };
-}
+export type { MysqlConnectionOptions } from './server-options';
 
 export interface ExportQueryOptions {
   connection: MysqlConnectionOptions;
@@ -149,11 +136,6 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     await close();
     throw stopReason ?? toQueryError(error, options.timeoutMs);
   }
-}
-
-function serverOptions(options: MysqlConnectionOptions): ConnectionOptions {
-  const { tls, ...rest } = options;
-  return tls ? { ...rest, ssl: tls } : rest;
 }
 
 async function killServerQuery(options: MysqlConnectionOptions, threadId: number | null): Promise<void> {

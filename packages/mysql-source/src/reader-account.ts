@@ -1,6 +1,6 @@
 import type { RowDataPacket } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
-import type { MysqlConnectionOptions } from './open-export-query';
+import { serverOptions, type MysqlConnectionOptions } from './server-options';
 
 /** An administrator's connection: any database, or none. */
 export type AdminConnectionOptions = Omit<MysqlConnectionOptions, 'database'> & { database?: string };
@@ -71,8 +71,7 @@ export async function findExcessGrants(options: AdminConnectionOptions): Promise
 }
 
 async function withSession<T>(options: AdminConnectionOptions, use: (session: Connection) => Promise<T>): Promise<T> {
-  const { tls, ...rest } = options;
-  const session = await createConnection({ ...rest, ...(tls ? { ssl: tls } : {}), connectTimeout: 10_000 });
+  const session = await createConnection({ ...serverOptions(options), connectTimeout: 10_000 });
   try {
     return await use(session);
   } finally {

@@ -1,22 +1,21 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { signV1, signV2, stringToSignV2, verifyRequest, type SignedRequest, type VerifyOptions } from './index';
+import {
+  signV1,
+  signV2,
+  stringToSignV2,
+  verifyRequest,
+  type SignedRequest,
+  type SignV1Input,
+  type SignV2Input,
+  type VerifyOptions,
+} from './index';
 
 // The published vectors (docs/signing-vectors.json); the examples check the same file.
+type Named<T> = T & { name: string; body: string; signature: string };
 const VECTORS = JSON.parse(readFileSync(path.join(__dirname, '../../../docs/signing-vectors.json'), 'utf8')) as {
-  v1: { secret: string; method: string; path: string; timestamp: string; body: string; signature: string }[];
-  v2: {
-    secret: string;
-    keyId: string;
-    method: string;
-    path: string;
-    query: string;
-    timestamp: string;
-    nonce: string;
-    body: string;
-    stringToSign: string;
-    signature: string;
-  }[];
+  v1: Named<SignV1Input>[];
+  v2: Named<SignV2Input & { stringToSign: string }>[];
 };
 const V1 = VECTORS.v1[0]!;
 const V2 = VECTORS.v2[0]!;
