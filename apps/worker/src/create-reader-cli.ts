@@ -1,4 +1,4 @@
-import { loadConfig } from '@fluxquery/config';
+import { loadConfig, longestTimeoutMs } from '@fluxquery/config';
 import { createReaderAccount, readerAccountStatements } from '@fluxquery/mysql-source';
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -25,9 +25,7 @@ async function main(): Promise<void> {
     schemas: [...new Set([config.mysql.database, ...config.clients.flatMap((c) => c.allowedSchemas)])],
     // Each export holds one session, and a cancelled one briefly opens a second for KILL QUERY.
     maxConnections: Number(values['max-connections'] ?? config.maxDbConcurrency * 2 + 2),
-    maxStatementSeconds: Math.ceil(
-      Math.max(config.limits.timeoutMs, ...config.clients.map((c) => c.limits.timeoutMs)) / 1000,
-    ),
+    maxStatementSeconds: Math.ceil(longestTimeoutMs(config) / 1000),
   };
   // The statements revoke everything else the account has: never point them at an administrator.
   if (account.user === config.adminMysql?.user || account.user === 'root') {

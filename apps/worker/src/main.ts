@@ -1,4 +1,4 @@
-import { describeMysql, loadConfig } from '@fluxquery/config';
+import { describeMysql, loadConfig, longestTimeoutMs } from '@fluxquery/config';
 import { createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
@@ -16,8 +16,7 @@ async function main(): Promise<void> {
 
   // No export outlives its time limit (the longest of any key's), so older partial files belong to
   // a worker that died.
-  const longestTimeoutMs = Math.max(config.limits.timeoutMs, ...config.clients.map((c) => c.limits.timeoutMs));
-  const swept = await storage.sweepPartials(longestTimeoutMs + 60_000);
+  const swept = await storage.sweepPartials(longestTimeoutMs(config) + 60_000);
   if (swept > 0) logger.info('storage.partials_swept', { count: swept });
 
   // MAX_DB_CONCURRENCY holds across every worker process: BullMQ's global concurrency caps the

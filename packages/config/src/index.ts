@@ -1,4 +1,4 @@
-export { loadConfig, ConfigError, type Config } from './load-config';
+export { loadConfig, longestTimeoutMs, ConfigError, type Config } from './load-config';
 export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysql-dsn';
 export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';

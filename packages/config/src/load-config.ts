@@ -110,6 +110,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   return deepFreeze(config);
 }
 
+/** The longest time limit any export may have: the global one, or some key's own. */
+export function longestTimeoutMs(config: Pick<Config, 'limits' | 'clients'>): number {
+  return Math.max(config.limits.timeoutMs, ...config.clients.map((client) => client.limits.timeoutMs));
+}
+
 function loadClients(v: Env, defaults: { limits: ClientLimits; allowedSchemas: string[] }): ClientKey[] {
   const minSecretLength = v.APP_ENV === 'production' ? 16 : 1;
   const problems: string[] = [];
