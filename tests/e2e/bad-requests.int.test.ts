@@ -1,10 +1,12 @@
 import { createApp, createRedisGuards } from '@fluxquery/api';
-import { createExportQueue } from '@fluxquery/export-job';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { signV1 } from '@fluxquery/signing';
+import { createLocalStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
+import { tmpdir } from 'node:os';
 import request from 'supertest';
-import { createHarness, SECRET, testClient, type Harness } from './harness';
+import { createHarness, SECRET, TEST_LINKS, testClient, type Harness } from './harness';
 
 let harness: Harness;
 
@@ -268,8 +270,13 @@ describe('when Redis is unreachable', () => {
     redis.on('error', () => undefined);
     const queue = createExportQueue({ connection: redis, prefix: 'fqtest:down', retentionMs: 60_000 });
     queue.on('error', () => undefined);
+    const deliveries = createDeliveryQueue({ connection: redis, prefix: 'fqtest:down', retentionMs: 60_000 });
+    deliveries.on('error', () => undefined);
     const app = createApp({
       queue,
+      deliveries,
+      storage: createLocalStorage({ root: tmpdir() }),
+      links: TEST_LINKS,
       pingRedis: async () => void (await redis.ping()),
       logger: createSilentLogger(),
       clients: [testClient('default', [SECRET], ['fq_any'])],
@@ -292,6 +299,7 @@ describe('when Redis is unreachable', () => {
       expect((await request(app).get('/healthz')).status).toBe(200);
     } finally {
       await queue.close().catch(() => undefined);
+      await deliveries.close().catch(() => undefined);
       // disconnect() on a dead socket arms a 2 s timer that would outlive the test.
       if (redis.status !== 'end') redis.disconnect();
     }

@@ -52,10 +52,12 @@ describe('a signed CSV export, end to end', () => {
     expect(seen[seen.length - 1]).toBe('COMPLETED');
     expect(status.result).toMatchObject({ rows: 6, compression: 'none', content_type: 'text/csv; charset=utf-8' });
 
-    const file = await readFile(status.result.location as string);
+    const file = await harness.download(status);
     expect(status.result.bytes).toBe(file.length);
     expect(status.result.sha256).toBe(createHash('sha256').update(file).digest('hex'));
-    expect(path.dirname(status.result.location as string).startsWith(harness.storageRoot)).toBe(true);
+    // The status names the file by its key and link only: no path on the worker's disk.
+    expect(JSON.stringify(status)).not.toContain(harness.storageRoot);
+    expect(await readFile(path.join(harness.storageRoot, status.result.storage_key as string))).toEqual(file);
 
     const text = file.toString('utf8');
     const records: string[][] = parse(text);
@@ -109,10 +111,10 @@ describe('a signed CSV export, end to end', () => {
     const plain = await exportAndWait('SELECT * FROM users ORDER BY id');
     const gzipped = await exportAndWait('SELECT * FROM users ORDER BY id', { compression: 'gzip' });
     expect(gzipped.body.result).toMatchObject({ compression: 'gzip', content_type: 'application/gzip' });
-    expect(gzipped.body.result.location).toMatch(/\.csv\.gz$/);
+    expect(gzipped.body.result.storage_key).toMatch(/\.csv\.gz$/);
     expect(gzipped.body.result.file_name).toMatch(/\.csv\.gz$/);
-    const unzipped = gunzipSync(await readFile(gzipped.body.result.location as string));
-    expect(unzipped.equals(await readFile(plain.body.result.location as string))).toBe(true);
+    const unzipped = gunzipSync(await harness.download(gzipped.body));
+    expect(unzipped.equals(await harness.download(plain.body))).toBe(true);
   });
 
   it('fails a query on a missing table at once, with MySQL’s reason, and leaves no file', async () => {

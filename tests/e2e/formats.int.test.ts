@@ -16,7 +16,7 @@ afterAll(async () => harness.close());
 
 async function exportFile(fields: Record<string, unknown>): Promise<{ bytes: Buffer; result: Record<string, any> }> {
   const { result } = await exportAndWait(harness, fields);
-  return { bytes: await readFile(result.location as string), result };
+  return { bytes: await harness.download({ result }), result };
 }
 
 /** What MariaDB holds, as its own text (TIMESTAMP in UTC), read by a separate session. */

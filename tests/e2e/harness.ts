@@ -1,10 +1,16 @@
 import { createApp, createRedisGuards } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
-import { createExportQueue, type ExportQueue } from '@fluxquery/export-job';
+import {
+  createDeliveryQueue,
+  createExportQueue,
+  type DeliveryQueue,
+  type ExportQueue,
+} from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
+import { createMailer, type MailerOptions } from '@fluxquery/mailer';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { signV1, signV2 } from '@fluxquery/signing';
-import { createLocalStorage } from '@fluxquery/storage';
+import { createLocalStorage, type Storage } from '@fluxquery/storage';
 import {
   createTestDatabase,
   deleteRedisPrefix,
@@ -12,7 +18,13 @@ import {
   uniquePrefix,
   type TestDatabase,
 } from '@fluxquery/testkit';
-import { createExportWorker, type ExportWorker } from '@fluxquery/worker';
+import {
+  createDeliveryWorker,
+  createExportWorker,
+  enqueueDeliveryOn,
+  type DeliveryWorker,
+  type ExportWorker,
+} from '@fluxquery/worker';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -42,9 +54,30 @@ export function testClient(
   return { keyId, secrets, allowedSchemas: schemas, limits: TEST_LIMITS, ...extra };
 }
 
+/** Download links in tests: absolute, under a base that only supertest ever resolves. */
+export const TEST_LINKS = {
+  secret: 'test-download-link-secret-0123456789',
+  ttlMs: 3_600_000,
+  publicUrl: 'http://fluxquery.test',
+};
+
+export interface HarnessOptions {
+  clients?: (database: string) => ClientKey[];
+  dashboard?: { user: string; password: string };
+  /** The store the worker writes and the api serves; default: local files under `storageRoot`. */
+  storage?: (storageRoot: string) => Storage;
+  /** Default: no mail (statuses say `disabled`). */
+  mailer?: MailerOptions;
+  email?: { attachFile: boolean; maxMessageBytes: number };
+  /** Shortens the wait between attempts of both jobs. */
+  backoffMs?: number;
+}
+
 export interface Harness {
   app: Express;
   queue: ExportQueue;
+  deliveries: DeliveryQueue;
+  storage: Storage;
   testDb: TestDatabase;
   storageRoot: string;
   startWorker(options?: {
@@ -56,14 +89,21 @@ export interface Harness {
   signed(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string, keyId?: string): request.Test;
   /** A request signed the way an existing client signs it (v1). */
   signedV1(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string): request.Test;
+  /** Fetches a finished export through its `download_url`, as a person clicking the link would. */
+  download(status: Record<string, any>): Promise<Buffer>;
   close(): Promise<void>;
 }
 
+/** supertest's parser for a body kept as bytes. */
+export function asBuffer(res: request.Response, callback: (error: Error | null, body: Buffer) => void): void {
+  const chunks: Buffer[] = [];
+  const stream = res as unknown as NodeJS.ReadableStream;
+  stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+  stream.on('end', () => callback(null, Buffer.concat(chunks)));
+}
+
 /** Real MariaDB (read through a SELECT-only account), real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
-export async function createHarness(
-  label: string,
-  options: { clients?: (database: string) => ClientKey[]; dashboard?: { user: string; password: string } } = {},
-): Promise<Harness> {
+export async function createHarness(label: string, options: HarnessOptions = {}): Promise<Harness> {
   const testDb = await createTestDatabase(label);
   // The worker reads as a SELECT-only account, as in production (pnpm db:reader).
   const reader = await createTestReader(testDb, { maxConnections: 20 });
@@ -71,10 +111,16 @@ export async function createHarness(
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000 });
+  const backoff = options.backoffMs ? { backoffMs: options.backoffMs } : {};
+  const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
+  const deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
+  const storage = options.storage?.(storageRoot) ?? createLocalStorage({ root: storageRoot });
   const logger = createSilentLogger();
   const app = createApp({
     queue,
+    deliveries,
+    storage,
+    links: TEST_LINKS,
     pingRedis: async () => void (await redis.ping()),
     logger,
     clients,
@@ -88,15 +134,18 @@ export async function createHarness(
     const req = method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
     return body ? req.set('Content-Type', 'application/json').send(body) : req;
   };
-  const workers: ExportWorker[] = [];
+  const workers: (ExportWorker | DeliveryWorker)[] = [];
+  const mailer = createMailer(options.mailer ?? { transport: 'none', from: 'exports@fluxquery.test' });
   const workerRedis: Redis[] = [];
 
   return {
     app,
     queue,
+    deliveries,
+    storage,
     testDb,
     storageRoot,
-    startWorker(options = {}) {
+    startWorker(workerOptions = {}) {
       const newWorkerRedis = (): Redis => {
         const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
         workerRedis.push(connection);
@@ -104,16 +153,28 @@ export async function createHarness(
       };
       const worker = createExportWorker(
         {
-          mysql: options.mysql ?? reader.connection,
-          storage: createLocalStorage({ root: storageRoot }),
+          mysql: workerOptions.mysql ?? reader.connection,
+          storage,
           logger,
-          isCompressedByDefault: options.compressByDefault ?? false,
-          timeoutMs: options.timeoutMs ?? 30_000,
+          isCompressedByDefault: workerOptions.compressByDefault ?? false,
+          timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
+          enqueueDelivery: enqueueDeliveryOn(deliveries),
         },
         { connection: newWorkerRedis(), prefix, concurrency: 2 },
       );
-      workers.push(worker);
+      const deliveryWorker = createDeliveryWorker(
+        {
+          storage,
+          mailer,
+          logger,
+          links: TEST_LINKS,
+          attachFile: options.email?.attachFile ?? true,
+          maxMessageBytes: options.email?.maxMessageBytes ?? 25_000_000,
+        },
+        { connection: newWorkerRedis(), prefix },
+      );
+      workers.push(worker, deliveryWorker);
       return worker;
     },
     signed(method, urlPath, body = '', keyId = 'default') {
@@ -142,10 +203,23 @@ export async function createHarness(
       const signature = signV1({ secret: SECRET, method, path: urlPath.split('?')[0] ?? '', body, timestamp });
       return send(method, urlPath, body).set('X-Timestamp', timestamp).set('X-Signature', signature);
     },
+    async download(status) {
+      const link = new URL(status.result.download_url as string);
+      const res = await request(app).get(link.pathname).buffer(true).parse(asBuffer);
+      if (res.status === 302) {
+        const redirected = await fetch(res.headers.location as string);
+        if (redirected.status !== 200) throw new Error(`the presigned URL answered ${redirected.status}`);
+        return Buffer.from(await redirected.arrayBuffer());
+      }
+      if (res.status !== 200) throw new Error(`GET ${link.pathname} answered ${res.status}: ${String(res.body)}`);
+      return res.body as Buffer;
+    },
     async close() {
       await Promise.all(workers.map((worker) => worker.close()));
+      mailer.close();
       await Promise.all(workerRedis.map((connection) => connection.quit()));
       await queue.close();
+      await deliveries.close();
       await redis.quit();
       await deleteRedisPrefix(prefix);
       await reader.drop();

@@ -1,4 +1,10 @@
-import { EXPORT_JOB_NAME, EXPORT_SCHEMA_VERSION, createExportQueue, type ExportQueue } from '@fluxquery/export-job';
+import {
+  EXPORT_JOB_NAME,
+  EXPORT_SCHEMA_VERSION,
+  createExportQueue,
+  type DeliveryJobData,
+  type ExportQueue,
+} from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createLocalStorage } from '@fluxquery/storage';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniquePrefix, waitFor } from '@fluxquery/testkit';
@@ -14,6 +20,7 @@ let workerRedis: Redis;
 let queue: ExportQueue;
 let worker: ExportWorker;
 let root: string;
+const deliveries: DeliveryJobData[] = [];
 
 beforeAll(async () => {
   prefix = uniquePrefix('failures');
@@ -29,6 +36,7 @@ beforeAll(async () => {
       logger: createSilentLogger(),
       isCompressedByDefault: false,
       timeoutMs: 5_000,
+      enqueueDelivery: async (delivery) => void deliveries.push(delivery),
     },
     { connection: workerRedis, prefix, concurrency: 1 },
   );
@@ -62,6 +70,15 @@ describe('job failures', () => {
     });
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toMatch(/^\[DATABASE_UNAVAILABLE\] the database could not be reached/);
+    // One failure notice, after the last attempt only.
+    const notices = deliveries.filter((d) => d.exportJobId === job.id);
+    expect(notices).toEqual([
+      expect.objectContaining({
+        outcome: 'failed',
+        email: 'a@example.com',
+        failure: { code: 'DATABASE_UNAVAILABLE', message: expect.stringMatching(/^the database could not be reached/) },
+      }),
+    ]);
   });
 
   it('fails a payload from a foreign producer at once, without retrying', async () => {

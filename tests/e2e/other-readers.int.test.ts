@@ -18,7 +18,7 @@ afterAll(async () => harness.close());
 
 async function exportWith(fields: Record<string, unknown>): Promise<string> {
   const status = await exportAndWait(harness, { query: 'SELECT * FROM every_type ORDER BY id', ...fields });
-  return status.result.location as string;
+  return path.join(harness.storageRoot, status.result.storage_key as string);
 }
 
 const readWithPython = (kind: string, file: string, ...args: string[]): any =>

@@ -270,7 +270,7 @@ describe('the SQL corpora through the signed API', () => {
         error: null,
       });
       const [expected] = (await sec.test.db.query(sql.replace(/;\s*$/, ''))) as unknown as [unknown[]];
-      const lines = (await readFile(done.result.location, 'utf8')).split('\n').filter(Boolean);
+      const lines = (await harness.download(done)).toString('utf8').split('\n').filter(Boolean);
       expect({ covers: legit.covers, rows: lines.length }).toEqual({ covers: legit.covers, rows: expected.length });
       expect(lines.length).toBeGreaterThan(0);
     }

@@ -8,6 +8,7 @@ import { assignRequestId } from './middleware/request-id';
 import { rateLimit } from './middleware/rate-limit';
 import { verifySignature } from './middleware/verify-signature';
 import { createExportRoute } from './routes/create-export.route';
+import { downloadRoute } from './routes/download.route';
 import { getExportRoute } from './routes/get-export.route';
 import { healthRoute, readyRoute } from './routes/health.route';
 
@@ -21,11 +22,15 @@ export function createApp(deps: ApiDeps): Express {
   app.use(assignRequestId);
 
   // Mounted before helmet: the board's own page needs its inline assets.
-  if (deps.dashboard?.password) app.use(DASHBOARD_PATH, createDashboard(deps.queue, deps.dashboard));
+  if (deps.dashboard?.password) {
+    app.use(DASHBOARD_PATH, createDashboard([deps.queue, deps.deliveries], deps.dashboard));
+  }
   app.use(helmet());
 
   app.get('/healthz', healthRoute);
   app.get('/readyz', readyRoute(deps));
+  // Not signed: the token in the path is the credential (an emailed link must work in a browser).
+  app.get('/download/:token', downloadRoute(deps));
 
   // The signature covers the raw bytes, so the body is read as bytes (size-capped, never inflated)
   // and parsed only after it has been verified.

@@ -1,11 +1,19 @@
 import type { ClientKey } from '@fluxquery/config';
-import type { ExportQueue } from '@fluxquery/export-job';
+import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import type { DownloadLinkSettings } from '@fluxquery/signing';
+import type { Storage } from '@fluxquery/storage';
 import type { RequestGuards } from './request-guards';
 
 /** Everything a route needs, handed in once; there are no module-level singletons. */
 export interface ApiDeps {
   queue: ExportQueue;
+  /** Delivery jobs (email), read for the status's `delivery` and shown in Bull Board. */
+  deliveries: DeliveryQueue;
+  /** Where finished files are, for GET /download/:token. */
+  storage: Storage;
+  /** Signs and checks download links; the secret is never a client's. */
+  links: DownloadLinkSettings;
   /** Answers whether Redis is reachable, for /readyz. */
   pingRedis(): Promise<void>;
   logger: Logger;

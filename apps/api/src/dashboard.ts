@@ -2,7 +2,7 @@ import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { AppError } from '@fluxquery/errors';
-import type { ExportQueue } from '@fluxquery/export-job';
+import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { createHash, timingSafeEqual } from 'node:crypto';
 
@@ -13,10 +13,16 @@ export const DASHBOARD_PATH = '/admin/queues';
  * queue definition, and one fewer process to deploy. Job data holds SQL and recipients, so it
  * sits behind HTTP Basic authentication.
  */
-export function createDashboard(queue: ExportQueue, credentials: { user: string; password: string }): Router {
+export function createDashboard(
+  queues: readonly (ExportQueue | DeliveryQueue)[],
+  credentials: { user: string; password: string },
+): Router {
   const adapter = new ExpressAdapter();
   adapter.setBasePath(DASHBOARD_PATH);
-  createBullBoard({ queues: [new BullMQAdapter(queue, { readOnlyMode: false })], serverAdapter: adapter });
+  createBullBoard({
+    queues: queues.map((queue) => new BullMQAdapter(queue, { readOnlyMode: false })),
+    serverAdapter: adapter,
+  });
   const router = express.Router();
   router.use(requireBasicAuth(credentials));
   router.use(adapter.getRouter() as Router);

@@ -1,6 +1,13 @@
-import { parseFailure, toExportStatus, type ExportProgress } from '@fluxquery/export-job';
+import {
+  parseFailure,
+  toExportStatus,
+  type DeliveryJobResult,
+  type DeliveryStatus,
+  type ExportProgress,
+} from '@fluxquery/export-job';
+import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
-import type { ExportJob } from './export-job-type';
+import type { DeliveryJob, ExportJob } from './job-types';
 
 const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
 
@@ -9,38 +16,70 @@ function readProgress(progress: unknown): ExportProgress {
   return { rows: typeof p?.rows === 'number' ? p.rows : 0, bytes: typeof p?.bytes === 'number' ? p.bytes : 0 };
 }
 
+export interface JobSnapshot {
+  job: ExportJob;
+  state: JobState | 'unknown';
+  delivery?: { job: DeliveryJob; state: JobState | 'unknown' };
+}
+
 /**
- * What a poller sees. Field names are snake_case, like the existing `job_id`. `state` must have been
- * read before `job`: a job can finish between the two reads, and a newer job hash with an older state
- * is consistent, while the reverse would show COMPLETED without a result.
+ * What a poller sees. Field names are snake_case, like the existing `job_id`. Each state must have
+ * been read before its job: a job can finish between the two reads, and a newer job hash with an
+ * older state is consistent, while the reverse would show COMPLETED without a result. No path on
+ * the worker's disk ever appears here: the file is reached through `download_url`.
  */
-export function describeExportJob(job: ExportJob, state: JobState | 'unknown') {
+export function describeExportJob({ job, state, delivery }: JobSnapshot, links: DownloadLinkSettings) {
   const failure = parseFailure(job.failedReason);
   const status = toExportStatus(state, failure);
   const result = status === 'COMPLETED' ? job.returnvalue : undefined;
+  const isFinished = status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
+  const link = result && job.id ? createDownloadLink(links, job.id, Date.parse(result.finishedAt)) : undefined;
   return {
     job_id: job.id,
     status,
     format: job.data.format,
     created_at: iso(job.timestamp),
     started_at: iso(job.processedOn),
-    finished_at: status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED' ? iso(job.finishedOn) : null,
+    finished_at: isFinished ? iso(job.finishedOn) : null,
     attempts: job.attemptsMade,
     progress: result ? { rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
-    result: result
-      ? {
-          rows: result.rows,
-          bytes: result.bytes,
-          sha256: result.sha256,
-          storage: result.storage,
-          location: result.location,
-          file_name: result.fileName,
-          content_type: result.contentType,
-          compression: result.compression,
-          duration_ms: result.durationMs,
-        }
-      : null,
+    result:
+      result && link
+        ? {
+            rows: result.rows,
+            bytes: result.bytes,
+            sha256: result.sha256,
+            storage: result.storage,
+            storage_key: result.key,
+            download_url: link.url,
+            download_expires_at: link.expiresAt.toISOString(),
+            file_name: result.fileName,
+            content_type: result.contentType,
+            compression: result.compression,
+            duration_ms: result.durationMs,
+          }
+        : null,
     // While a retry is pending, the last attempt's reason shows here too.
     error: failure ? { code: failure.code, message: failure.message } : null,
+    delivery: { email: describeDelivery(delivery) },
+  };
+}
+
+function describeDelivery(delivery: JobSnapshot['delivery']) {
+  if (!delivery) {
+    // No delivery job yet: one is queued when the export ends.
+    return { status: 'pending' as DeliveryStatus, method: null, attempts: 0, error: null, sent_at: null };
+  }
+  const { job, state } = delivery;
+  const failure = parseFailure(job.failedReason);
+  const result: DeliveryJobResult | undefined = state === 'completed' ? job.returnvalue : undefined;
+  const status: DeliveryStatus = result ? result.status : state === 'failed' ? 'failed' : 'pending';
+  return {
+    status,
+    method: result?.method ?? null,
+    attempts: job.attemptsMade,
+    // While a retry is pending, the last attempt's reason shows here too.
+    error: failure ? { code: failure.code, message: failure.message } : null,
+    sent_at: result?.status === 'sent' ? result.sentAt : null,
   };
 }

@@ -1,6 +1,7 @@
 import { loadConfig } from '@fluxquery/config';
-import { createExportQueue } from '@fluxquery/export-job';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger } from '@fluxquery/logger';
+import { createStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
@@ -15,9 +16,15 @@ function main(): void {
   redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
   const queue = createExportQueue({ connection: redis, retentionMs: config.jobRetentionMs });
   queue.on('error', (error) => logger.warn('queue.error', { error: error.message }));
+  const deliveries = createDeliveryQueue({ connection: redis, retentionMs: config.jobRetentionMs });
+  deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
 
   const app = createApp({
     queue,
+    deliveries,
+    // Local storage: the api reads the same folder the workers write (a shared volume in compose).
+    storage: createStorage(config.storage),
+    links: config.downloadLinks,
     pingRedis: async () => {
       await redis.ping();
     },
@@ -39,7 +46,7 @@ function main(): void {
   const stop = (signal: string): void => {
     logger.info('api.stopping', { signal });
     server.close(() => {
-      void queue.close().finally(() => {
+      void Promise.all([queue.close(), deliveries.close()]).finally(() => {
         redis.disconnect();
         process.exit(0);
       });

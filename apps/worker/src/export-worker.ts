@@ -1,12 +1,6 @@
-import {
-  type EXPORT_JOB_NAME,
-  EXPORT_QUEUE_NAME,
-  type ExportJobData,
-  type ExportJobResult,
-} from '@fluxquery/export-job';
+import { EXPORT_QUEUE_NAME, type ExportWorker } from '@fluxquery/export-job';
 import { Worker, type ConnectionOptions } from 'bullmq';
-import { processExportJob } from './export.processor';
-import type { ExportDeps } from './run-export';
+import { processExportJob, type ExportJobDeps } from './export.processor';
 
 export interface ExportWorkerOptions {
   connection: ConnectionOptions;
@@ -15,9 +9,7 @@ export interface ExportWorkerOptions {
   concurrency: number;
 }
 
-export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
-
-export function createExportWorker(deps: ExportDeps, options: ExportWorkerOptions): ExportWorker {
+export function createExportWorker(deps: ExportJobDeps, options: ExportWorkerOptions): ExportWorker {
   const worker: ExportWorker = new Worker(
     EXPORT_QUEUE_NAME,
     (job, _token, signal) => processExportJob(deps, job, signal),

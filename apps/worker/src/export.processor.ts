@@ -1,28 +1,39 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
+  DELIVERY_SCHEMA_VERSION,
   formatFailure,
   parseExportJobData,
+  type DeliveryJobData,
   type ExportJobData,
   type ExportJobResult,
   type EXPORT_JOB_NAME,
 } from '@fluxquery/export-job';
+import type { Logger } from '@fluxquery/logger';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { runExport, type ExportDeps } from './run-export';
 
 export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 
+export interface ExportJobDeps extends ExportDeps {
+  /** Puts the delivery job (email) on its own queue; delivery is never part of the export. */
+  enqueueDelivery(data: DeliveryJobData): Promise<void>;
+}
+
 /**
  * The job's edge: validate the payload again, run the use case, and turn its error into one that
  * BullMQ understands: permanent failures are not retried, and every failure reason carries its code.
+ * Once the file is committed, or the export has failed for good, the requester is told by a
+ * delivery job.
  */
 export async function processExportJob(
-  deps: ExportDeps,
+  deps: ExportJobDeps,
   job: ExportJob,
   signal?: AbortSignal,
 ): Promise<ExportJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
+  let data: ExportJobData | undefined;
   try {
-    const data = parseExportJobData(job.data);
+    data = parseExportJobData(job.data);
     logger.info('export.started', { format: data.format, requestId: data.requestId });
     const result = await runExport({ ...deps, logger }, data, {
       onProgress: (progress) => {
@@ -31,6 +42,7 @@ export async function processExportJob(
       ...(signal ? { signal } : {}),
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
+    await notify(deps, logger, deliveryForResult(String(job.id), data, result));
     return result;
   } catch (error) {
     const appError = isAppError(error)
@@ -42,12 +54,61 @@ export async function processExportJob(
       retryable: appError.retryable,
       cause: describeCause(appError),
     });
+    const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (isFinal && data) await notify(deps, logger, deliveryForFailure(String(job.id), data, appError));
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
   }
 }
 
+function deliveryForResult(exportJobId: string, data: ExportJobData, result: ExportJobResult): DeliveryJobData {
+  return {
+    ...deliveryBase(exportJobId, data),
+    outcome: 'completed',
+    file: {
+      rows: result.rows,
+      bytes: result.bytes,
+      sha256: result.sha256,
+      format: result.format,
+      compression: result.compression,
+      fileName: result.fileName,
+      contentType: result.contentType,
+      key: result.key,
+      durationMs: result.durationMs,
+      finishedAt: result.finishedAt,
+    },
+  };
+}
+
+function deliveryForFailure(exportJobId: string, data: ExportJobData, error: AppError): DeliveryJobData {
+  return { ...deliveryBase(exportJobId, data), outcome: 'failed', failure: { code: error.code, message: error.message } };
+}
+
+function deliveryBase(exportJobId: string, data: ExportJobData) {
+  return {
+    schemaVersion: DELIVERY_SCHEMA_VERSION,
+    exportJobId,
+    requestId: data.requestId,
+    ...(data.keyId ? { keyId: data.keyId } : {}),
+    email: data.email,
+  } as const;
+}
+
+/**
+ * The file is committed whatever happens here: a queue that cannot take the delivery is logged,
+ * never allowed to fail (and so re-run) the export.
+ */
+async function notify(deps: ExportJobDeps, logger: Logger, delivery: DeliveryJobData): Promise<void> {
+  await deps.enqueueDelivery(delivery).catch((error: unknown) =>
+    logger.error('delivery.enqueue_failed', { outcome: delivery.outcome, error: describe(error) }),
+  );
+}
+
 function describeCause(error: AppError): string | undefined {
   const cause = error.cause;
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

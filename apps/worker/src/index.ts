@@ -1,2 +1,7 @@
-export { createExportWorker, type ExportWorker, type ExportWorkerOptions } from './export-worker';
+export { createExportWorker, type ExportWorkerOptions } from './export-worker';
+export { createDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
 export { runExport, type ExportDeps, type ExportHooks } from './run-export';
+export { type ExportJobDeps } from './export.processor';
+export { type DeliveryDeps } from './deliver-export';
+export { enqueueDeliveryOn } from './enqueue-delivery';
+export type { ExportWorker, DeliveryWorker } from '@fluxquery/export-job';

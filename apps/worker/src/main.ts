@@ -1,31 +1,38 @@
-import { describeMysql, loadConfig, longestTimeoutMs } from '@fluxquery/config';
-import { createExportQueue } from '@fluxquery/export-job';
+import { describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
+import { createMailer } from '@fluxquery/mailer';
 import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
-import { createLocalStorage } from '@fluxquery/storage';
+import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
+import { createDeliveryWorker } from './delivery-worker';
+import { enqueueDeliveryOn } from './enqueue-delivery';
 import { createExportWorker } from './export-worker';
+import { mailerOptionsFor } from './mailer-options';
+import { startRetention } from './retention';
 
 async function main(): Promise<void> {
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadConfig();
   const logger = createLogger({ service: 'worker', level: config.logLevel });
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
-  const storage = createLocalStorage({ root: config.storage.localPath });
-
-  // No export outlives its time limit (the longest of any key's), so older partial files belong to
-  // a worker that died.
-  const swept = await storage.sweepPartials(longestTimeoutMs(config) + 60_000);
-  if (swept > 0) logger.info('storage.partials_swept', { count: swept });
+  const storage = await openStorage(config, logger);
+  const stopRetention = startRetention(storage, config.fileRetentionMs, logger);
 
   // MAX_DB_CONCURRENCY holds across every worker process: BullMQ's global concurrency caps the
   // active export jobs queue-wide, and each job runs exactly one query.
-  const queue = createExportQueue({ connection, retentionMs: config.jobRetentionMs });
-  await queue.setGlobalConcurrency(config.maxDbConcurrency);
-  await queue.close();
+  const exportQueue = createExportQueue({ connection, retentionMs: config.jobRetentionMs });
+  await exportQueue.setGlobalConcurrency(config.maxDbConcurrency);
+  await exportQueue.close();
+  const deliveryQueue = createDeliveryQueue({ connection, retentionMs: config.jobRetentionMs });
 
-  const worker = createExportWorker(
+  const mailOptions = mailerOptionsFor(config);
+  if (mailOptions.transport === 'none') {
+    logger.warn('mail.disabled', { advice: 'set SMTP_HOST: no export will be emailed, statuses say "disabled"' });
+  }
+  const mailer = createMailer(mailOptions);
+  const exportWorker = createExportWorker(
     {
       mysql: config.mysql,
       storage,
@@ -34,14 +41,27 @@ async function main(): Promise<void> {
       timeoutMs: config.limits.timeoutMs,
       maxRows: config.limits.maxRows,
       maxBytes: config.limits.maxBytes,
+      enqueueDelivery: enqueueDeliveryOn(deliveryQueue),
     },
     { connection, concurrency: config.workerCount },
+  );
+  const deliveryWorker = createDeliveryWorker(
+    {
+      storage,
+      mailer,
+      logger,
+      links: config.downloadLinks,
+      attachFile: config.email.attachFile,
+      maxMessageBytes: config.email.maxMessageBytes,
+    },
+    { connection },
   );
   await warnAboutExcessGrants(config.mysql, logger);
   logger.info('worker.started', {
     concurrency: config.workerCount,
     mysql: describeMysql(config.mysql),
-    storage: config.storage.localPath,
+    storage: config.storage.kind === 'local' ? config.storage.root : `s3://${config.storage.bucket}/${config.storage.prefix}`,
+    mail: mailOptions.transport === 'smtp' ? `${mailOptions.host}:${mailOptions.port}` : mailOptions.transport,
   });
 
   let isStopping = false;
@@ -51,17 +71,34 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     isStopping = true;
-    // Drain: running exports finish, no new ones start. A second signal forces the exit;
-    // BullMQ then hands the unfinished jobs to another worker as stalled.
+    // Drain: running exports and deliveries finish, no new ones start. A second signal forces the
+    // exit; BullMQ then hands the unfinished jobs to another worker as stalled.
     logger.info('worker.draining', { signal });
-    worker
-      .close()
-      .then(() => logger.info('worker.stopped'))
+    stopRetention();
+    Promise.all([exportWorker.close(), deliveryWorker.close()])
+      .then(() => deliveryQueue.close())
+      .then(() => {
+        mailer.close();
+        logger.info('worker.stopped');
+      })
       .catch((error: unknown) => logger.error('worker.stop_failed', { error }))
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The store must work before any job is taken: a wrong bucket or endpoint stops the worker with the reason. */
+async function openStorage(config: Config, logger: Logger): Promise<AnyStorage> {
+  const storage = createStorage(config.storage);
+  await storage.check();
+  if (storage.kind === 'local') {
+    // No export outlives its time limit (the longest of any key's), so older partial files belong
+    // to a worker that died.
+    const swept = await storage.sweepPartials(longestTimeoutMs(config) + 60_000);
+    if (swept > 0) logger.info('storage.partials_swept', { count: swept });
+  }
+  return storage;
 }
 
 /** The worker should read through a SELECT-only account (pnpm db:reader); say so loudly when it does not. */

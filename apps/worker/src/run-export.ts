@@ -63,7 +63,8 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes() });
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
-    writer = await deps.storage.createWriter(createExportKey(extension, startedAt), { contentType });
+    const fileName = createFileName(extension, startedAt);
+    writer = await deps.storage.createWriter(createExportKey(extension, startedAt), { contentType, fileName });
     const batches = Number.isFinite(limits.maxRows) ? capRows(query.batches, limits.maxRows) : query.batches;
     const bytes = encoder.encode({ columns: query.columns, batches, stats });
     if (compression === 'gzip') {
@@ -71,17 +72,18 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     } else {
       await pipeline(bytes, digest.stream, writer.stream);
     }
-    const stored = await writer.commit();
+    const sha256 = digest.sha256();
+    const stored = await writer.commit({ sha256 });
     report();
     const finishedAt = new Date();
     return {
       rows: stats.rows,
       bytes: stored.bytes,
-      sha256: digest.sha256(),
+      sha256,
       storage: deps.storage.kind,
       key: stored.key,
       location: stored.location,
-      fileName: createFileName(extension, startedAt),
+      fileName,
       contentType,
       format: data.format,
       compression,

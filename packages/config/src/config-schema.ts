@@ -36,22 +36,57 @@ export const envSchema = Joi.object({
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .default('redis://127.0.0.1:6379'),
-  STORAGE_TYPE: Joi.string()
-    .valid('local')
-    .default('local')
-    .messages({ 'any.only': '"STORAGE_TYPE" must be local (s3 is not available in this release yet)' }),
+  STORAGE_TYPE: Joi.string().valid('local', 's3').default('local'),
   LOCAL_STORAGE_PATH: Joi.string().default('./exports'),
-  S3_BUCKET: Joi.string().allow(''),
+  S3_BUCKET: Joi.string()
+    .allow('')
+    .when('STORAGE_TYPE', {
+      is: 's3',
+      then: Joi.required().invalid('').messages({ 'any.invalid': '"S3_BUCKET" is required with STORAGE_TYPE=s3' }),
+    }),
   AWS_REGION: Joi.string().allow(''),
-  S3_ENDPOINT: Joi.string().uri().allow(''),
+  S3_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow(''),
   S3_PATH_STYLE: flag().default(false),
+  // Keys are <prefix><day>/<uuid>.<ext>; a lifecycle rule on the prefix expires them (docs/delivery.md).
+  S3_PREFIX: Joi.string()
+    .allow('')
+    .pattern(/^([A-Za-z0-9][A-Za-z0-9._-]*\/)*$/, 'folder names ending in /')
+    .default('exports/'),
+  // S3's smallest part is 5 MiB (but the last); memory is about part size × (concurrency + 1).
+  S3_PART_SIZE: Joi.number()
+    .integer()
+    .min(5 * 1024 ** 2)
+    .max(512 * 1024 ** 2)
+    .default(8 * 1024 ** 2),
+  S3_UPLOAD_CONCURRENCY: Joi.number().integer().min(1).max(16).default(4),
+  S3_SSE: Joi.string().valid('', 'AES256', 'aws:kms').default(''),
+  S3_SSE_KMS_KEY_ID: Joi.string().allow(''),
   SMTP_HOST: Joi.string().hostname().allow(''),
   SMTP_PORT: Joi.number().port().default(587),
+  // true: TLS from the first byte (port 465); false: STARTTLS when the server offers it.
+  SMTP_SECURE: flag().default(false),
   SMTP_USER: Joi.string().allow(''),
   SMTP_PASS: Joi.string().allow(''),
   SMTP_FROM: Joi.string()
     .email({ tlds: { allow: false } })
     .default('exports@fluxquery.local'),
+  // The whole encoded message (base64 makes a file about 1.37x larger) must fit under it.
+  EMAIL_MAX_ATTACHMENT_BYTES: Joi.number().integer().min(1024).default(25_000_000),
+  // Signs download links; never a client key's secret, so no client can mint links.
+  DOWNLOAD_LINK_SECRET: Joi.string().when('APP_ENV', {
+    is: 'production',
+    then: Joi.string().min(32).required(),
+    otherwise: Joi.string().min(16).default('dev-download-link-secret-not-for-production'),
+  }),
+  DOWNLOAD_LINK_TTL: duration.default(7 * 24 * 3_600_000),
+  // Links in emails and statuses are absolute: the address clients reach the api at.
+  PUBLIC_URL: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .empty('')
+    .when('APP_ENV', { is: 'production', then: Joi.required() }),
+  FILE_RETENTION: duration.empty(''),
   // The secret of the `default` key, which v1 requests without X-Key-Id use. Production needs it,
   // or CLIENT_KEYS / CLIENT_KEYS_FILE with at least one key.
   API_SECRET: Joi.string().when('APP_ENV', {

@@ -2,3 +2,4 @@ export { loadConfig, longestTimeoutMs, ConfigError, type Config } from './load-c
 export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysql-dsn';
 export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
+export type { StorageSettings, SmtpSettings, EmailSettings, DownloadLinkSettings } from './delivery-config';

@@ -46,10 +46,10 @@ describe('loadConfig', () => {
     expect(config).toMatchObject({
       serverPort: 9090,
       compression: true,
-      emailAttachFile: false,
+      email: { attachFile: false, maxMessageBytes: 25_000_000 },
       workerCount: 8,
       limits: expect.objectContaining({ timeoutMs: 5_400_000 }),
-      storage: { type: 'local', localPath: '/srv/exports' },
+      storage: { kind: 'local', root: '/srv/exports' },
       mysql: { host: 'db', user: 'app', password: 'pw', database: 'sales' },
     });
   });
@@ -139,13 +139,75 @@ describe('client keys', () => {
   });
 
   it('demands 16-character secrets in production, and some key', () => {
-    const production = { APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d' };
+    const production = {
+      APP_ENV: 'production',
+      MYSQL_DSN: 'u:p@tcp(h:3306)/d',
+      DOWNLOAD_LINK_SECRET: 'x'.repeat(32),
+      PUBLIC_URL: 'https://exports.example.com',
+    };
     expect(() =>
       loadConfig({ ...production, CLIENT_KEYS: JSON.stringify([{ key_id: 'a', secrets: ['short'] }]) }),
     ).toThrow(/16/);
     expect(() => loadConfig(production)).toThrow(/API_SECRET/);
     const keys = JSON.stringify([{ key_id: 'a', secrets: ['a-long-enough-secret'] }]);
     expect(loadConfig({ ...production, CLIENT_KEYS: keys }).clients.map((c) => c.keyId)).toEqual(['a']);
+  });
+});
+
+describe('storage, mail and download links', () => {
+  it('reads S3 under the names the old service used, with our additions', () => {
+    const config = loadConfig({
+      STORAGE_TYPE: 's3',
+      S3_BUCKET: 'reports',
+      AWS_REGION: 'eu-west-1',
+      S3_ENDPOINT: 'http://minio:9000',
+      S3_PATH_STYLE: 'true',
+      S3_SSE: 'aws:kms',
+      S3_SSE_KMS_KEY_ID: 'alias/exports',
+    });
+    expect(config.storage).toEqual({
+      kind: 's3',
+      bucket: 'reports',
+      region: 'eu-west-1',
+      endpoint: 'http://minio:9000',
+      forcePathStyle: true,
+      prefix: 'exports/',
+      partSizeBytes: 8 * 1024 * 1024,
+      queueSize: 4,
+      sse: { type: 'aws:kms', kmsKeyId: 'alias/exports' },
+    });
+  });
+
+  it.each([
+    ['S3 without a bucket', { STORAGE_TYPE: 's3' }, /S3_BUCKET/],
+    ['a part below S3 minimum', { S3_PART_SIZE: '1048576' }, /S3_PART_SIZE/],
+    ['a prefix that is not a folder', { S3_PREFIX: '../x' }, /S3_PREFIX/],
+    ['a KMS key without aws:kms', { S3_SSE_KMS_KEY_ID: 'k' }, /S3_SSE=aws:kms/],
+    [
+      'the link secret reused as a client secret',
+      { DOWNLOAD_LINK_SECRET: 'devsecret-devsecret', API_SECRET: 'devsecret-devsecret' },
+      /DOWNLOAD_LINK_SECRET/,
+    ],
+    ['an SMTP user without a password', { SMTP_USER: 'u' }, /SMTP_PASS/],
+  ])('refuses %s', (_case, env, message) => {
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('needs a link secret and a public URL in production', () => {
+    const production = { APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d', API_SECRET: 'a-long-enough-secret' };
+    expect(() => loadConfig(production)).toThrow(/DOWNLOAD_LINK_SECRET[\s\S]*PUBLIC_URL/);
+  });
+
+  it('never lets a link outlive its job or its file', () => {
+    const config = loadConfig({
+      DOWNLOAD_LINK_TTL: '30d',
+      JOB_RETENTION: '72h',
+      FILE_RETENTION: '48h',
+      SERVER_PORT: '9000',
+    });
+    expect(config.downloadLinks).toMatchObject({ ttlMs: 48 * 3_600_000, publicUrl: 'http://127.0.0.1:9000' });
+    expect(config.fileRetentionMs).toBe(48 * 3_600_000);
+    expect(loadConfig({}).fileRetentionMs).toBe(7 * 24 * 3_600_000);
   });
 });
 

@@ -1,6 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 import { envSchema } from './config-schema';
+import {
+  checkDeliveryEnv,
+  readDownloadLinks,
+  readSmtp,
+  readStorage,
+  type DeliveryEnv,
+  type DownloadLinkSettings,
+  type EmailSettings,
+  type SmtpSettings,
+  type StorageSettings,
+} from './delivery-config';
 import { parseMysqlDsn, type MysqlConnectionConfig } from './mysql-dsn';
 import path from 'node:path';
 import type { ValidationResult } from 'joi';
@@ -10,8 +21,14 @@ export interface Config {
   serverPort: number;
   mysql: MysqlConnectionConfig;
   redisUrl: string;
-  storage: { type: 'local'; localPath: string };
-  smtp: { host?: string; port: number; user?: string; pass?: string; from: string };
+  storage: StorageSettings;
+  smtp: SmtpSettings;
+  email: EmailSettings;
+  downloadLinks: DownloadLinkSettings;
+  /** Development only, with no SMTP_HOST: each message is written here as an .eml file. */
+  mailOutboxDir: string;
+  /** Local files older than this are removed by the worker (FILE_RETENTION, default JOB_RETENTION). */
+  fileRetentionMs: number;
   /** Every client key, the `default` one (API_SECRET) included when it is set. */
   clients: ClientKey[];
   /** The limits of a key that sets none of its own. */
@@ -19,7 +36,6 @@ export interface Config {
   /** Tools only: an account that may create databases and users. */
   adminMysql?: MysqlConnectionConfig;
   compression: boolean;
-  emailAttachFile: boolean;
   workerCount: number;
   maxDbConcurrency: number;
   maxBodyBytes: number;
@@ -36,18 +52,10 @@ export class ConfigError extends Error {
   }
 }
 
-interface Env {
+interface Env extends DeliveryEnv {
   APP_ENV: Config['appEnv'];
-  SERVER_PORT: number;
   MYSQL_DSN: string;
   REDIS_URL: string;
-  STORAGE_TYPE: 'local';
-  LOCAL_STORAGE_PATH: string;
-  SMTP_HOST?: string;
-  SMTP_PORT: number;
-  SMTP_USER?: string;
-  SMTP_PASS?: string;
-  SMTP_FROM: string;
   API_SECRET?: string;
   CLIENT_KEYS?: string;
   CLIENT_KEYS_FILE?: string;
@@ -57,12 +65,10 @@ interface Env {
   REQUESTS_PER_MINUTE: number;
   ADMIN_MYSQL_DSN?: string;
   COMPRESSION: boolean;
-  EMAIL_ATTACH_FILE: boolean;
   WORKER_COUNT: number;
   MAX_DB_CONCURRENCY: number;
   DEFAULT_TIMEOUT: number;
   MAX_BODY_BYTES: number;
-  JOB_RETENTION: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   LOG_LEVEL: Config['logLevel'];
@@ -82,24 +88,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     requestsPerMinute: v.REQUESTS_PER_MINUTE,
   };
   const clients = loadClients(v, { limits, allowedSchemas: [mysql.database] });
+  const deliveryProblems = checkDeliveryEnv(
+    v,
+    clients.flatMap((client) => client.secrets),
+  );
+  if (deliveryProblems.length > 0) throw new ConfigError(deliveryProblems);
+  const localRoot = path.resolve(v.LOCAL_STORAGE_PATH);
+  const fileRetentionMs = v.FILE_RETENTION ?? v.JOB_RETENTION;
   const config: Config = {
     appEnv: v.APP_ENV,
     serverPort: v.SERVER_PORT,
     mysql,
     redisUrl: v.REDIS_URL,
-    storage: { type: v.STORAGE_TYPE, localPath: path.resolve(v.LOCAL_STORAGE_PATH) },
-    smtp: {
-      ...(v.SMTP_HOST ? { host: v.SMTP_HOST } : {}),
-      port: v.SMTP_PORT,
-      ...(v.SMTP_USER ? { user: v.SMTP_USER } : {}),
-      ...(v.SMTP_PASS ? { pass: v.SMTP_PASS } : {}),
-      from: v.SMTP_FROM,
-    },
+    storage: readStorage(v, localRoot),
+    smtp: readSmtp(v),
+    email: { attachFile: v.EMAIL_ATTACH_FILE, maxMessageBytes: v.EMAIL_MAX_ATTACHMENT_BYTES },
+    downloadLinks: readDownloadLinks(v, fileRetentionMs),
+    mailOutboxDir: path.join(localRoot, 'mail'),
+    fileRetentionMs,
     clients,
     limits,
     ...(v.ADMIN_MYSQL_DSN ? { adminMysql: parseMysqlDsn(v.ADMIN_MYSQL_DSN) } : {}),
     compression: v.COMPRESSION,
-    emailAttachFile: v.EMAIL_ATTACH_FILE,
     workerCount: v.WORKER_COUNT,
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,
     maxBodyBytes: v.MAX_BODY_BYTES,

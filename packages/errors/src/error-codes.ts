@@ -30,6 +30,13 @@ export const ERROR_CODES = {
   DATABASE_UNAVAILABLE: { status: 503, retryable: true },
   STORAGE_FAILED: { status: 503, retryable: true },
   CANCELLED: { status: 409, retryable: false },
+  // Delivery failures: they never change the export's own status.
+  EMAIL_REFUSED: { status: 502, retryable: false },
+  EMAIL_FAILED: { status: 503, retryable: true },
+  // Download links (GET /download/:token).
+  LINK_INVALID: { status: 403, retryable: false },
+  LINK_EXPIRED: { status: 410, retryable: false },
+  FILE_GONE: { status: 410, retryable: false },
 } as const satisfies Record<string, { status: number; retryable: boolean }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,9 +1,7 @@
 import { AppError } from '@fluxquery/errors';
 import Joi from 'joi';
 
-/** The one definition of the export job; the api produces it and the worker consumes it. */
-export const EXPORT_QUEUE_NAME = 'exports';
-export const EXPORT_JOB_NAME = 'export';
+/** The export job's payload and result; its queue and options are in job-catalog.ts. */
 /** 2 added json/xlsx, CSV options, the formula guard switch and the time zone. Workers read 1 and 2. */
 export const EXPORT_SCHEMA_VERSION = 2;
 const READABLE_SCHEMA_VERSIONS = [1, 2];
@@ -70,8 +68,10 @@ export interface ExportJobResult {
   /** Bytes stored, after compression. */
   bytes: number;
   sha256: string;
-  storage: 'local';
+  storage: 'local' | 's3';
+  /** The storage key, random and dated; download links resolve it. */
   key: string;
+  /** For operators (Bull Board, logs): a path on the worker's disk or s3://…; never shown to callers. */
   location: string;
   fileName: string;
   contentType: string;

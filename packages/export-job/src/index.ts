@@ -1,6 +1,4 @@
 export {
-  EXPORT_QUEUE_NAME,
-  EXPORT_JOB_NAME,
   EXPORT_SCHEMA_VERSION,
   EXPORT_FORMATS,
   FORMAT_ALIASES,
@@ -16,5 +14,29 @@ export {
   type ExportJobResult,
   type ExportProgress,
 } from './export-job';
+export {
+  DELIVERY_SCHEMA_VERSION,
+  deliveryJobId,
+  parseDeliveryJobData,
+  type DeliveredFile,
+  type DeliveryJobData,
+  type DeliveryJobResult,
+  type DeliveryMethod,
+  type DeliveryStatus,
+} from './delivery-job';
+export {
+  JOBS,
+  EXPORT_QUEUE_NAME,
+  EXPORT_JOB_NAME,
+  DELIVERY_QUEUE_NAME,
+  DELIVERY_JOB_NAME,
+  jobOptions,
+  createExportQueue,
+  createDeliveryQueue,
+  type ExportQueue,
+  type ExportWorker,
+  type DeliveryQueue,
+  type DeliveryWorker,
+  type QueueOptions,
+} from './job-catalog';
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
-export { createExportQueue, exportJobOptions, type ExportQueue, type ExportQueueOptions } from './export-queue';

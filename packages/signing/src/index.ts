@@ -7,3 +7,11 @@ export {
   type VerifyResult,
   type VerifyFailure,
 } from './verify-request';
+export {
+  createDownloadToken,
+  checkDownloadToken,
+  type DownloadTokenClaims,
+  type DownloadTokenCheck,
+  createDownloadLink,
+  type DownloadLinkSettings,
+} from './download-token';

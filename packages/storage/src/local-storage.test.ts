@@ -1,19 +1,32 @@
-import { mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLocalStorage } from './local-storage';
 import { describeStorageContract } from './storage.contract';
 
+/** Every file under `root`, partial ones included, relative to it. */
+async function listFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
 describeStorageContract('local', async () => {
   const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
-  return { storage: createLocalStorage({ root }), teardown: () => rm(root, { recursive: true, force: true }) };
+  return {
+    storage: createLocalStorage({ root }),
+    list: () => listFiles(root),
+    teardown: () => rm(root, { recursive: true, force: true }),
+  };
 });
 
 describe('local storage', () => {
   it('keeps partial files out of the export folder, and sweeps old ones', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
     const storage = createLocalStorage({ root });
-    const writer = await storage.createWriter('x.csv', { contentType: 'text/csv' });
+    const writer = await storage.createWriter('x.csv', { contentType: 'text/csv', fileName: 'x.csv' });
     writer.stream.write('partial');
     expect((await readdir(root)).filter((n) => !n.startsWith('.'))).toEqual([]);
     await writer.abort();
@@ -24,6 +37,22 @@ describe('local storage', () => {
     await writeFile(path.join(root, '.partial', 'live.partial'), 'still being written');
     expect(await storage.sweepPartials(60_000)).toBe(1);
     expect(await readdir(path.join(root, '.partial'))).toEqual(['live.partial']);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('removes finished files past their retention, and nothing else', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
+    const storage = createLocalStorage({ root });
+    await mkdir(path.join(root, '2026-01-01'));
+    await mkdir(path.join(root, '2026-11-30'));
+    await mkdir(path.join(root, 'not-ours'));
+    for (const file of ['2026-01-01/old.csv', '2026-11-30/old.csv', 'not-ours/old.csv']) {
+      await writeFile(path.join(root, file), 'x');
+      await utimes(path.join(root, file), new Date(0), new Date(0));
+    }
+    await writeFile(path.join(root, '2026-11-30/new.csv'), 'x');
+    expect(await storage.removeExpired(3_600_000)).toBe(2);
+    expect(await listFiles(root)).toEqual(['2026-11-30/new.csv', 'not-ours/old.csv']);
     await rm(root, { recursive: true, force: true });
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { assertSafeKey, type Storage, type StorageWriter } from './storage';
@@ -9,14 +9,22 @@ import { assertSafeKey, type Storage, type StorageWriter } from './storage';
 // rename is atomic and a reader never sees half a file.
 const PARTIAL_DIR = '.partial';
 const WRITE_BUFFER_BYTES = 1024 * 1024;
+// Export keys start with the day they were written (export-names.ts); retention walks these folders.
+const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 
 export interface LocalStorageOptions {
   root: string;
 }
 
-export function createLocalStorage(
-  options: LocalStorageOptions,
-): Storage & { sweepPartials(olderThanMs: number): Promise<number> } {
+export type LocalStorage = Storage & {
+  readonly kind: 'local';
+  /** Removes partial files left by a worker that died mid-export; returns how many. */
+  sweepPartials(olderThanMs: number): Promise<number>;
+  /** Removes finished files older than `olderThanMs` (FILE_RETENTION); returns how many. */
+  removeExpired(olderThanMs: number): Promise<number>;
+};
+
+export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
   const root = path.resolve(options.root);
   const partialDir = path.join(root, PARTIAL_DIR);
   const resolveKey = (key: string): string => {
@@ -55,8 +63,8 @@ export function createLocalStorage(
       };
     },
 
-    async openRead(key) {
-      const stream = createReadStream(resolveKey(key));
+    async openRead(key, range) {
+      const stream = createReadStream(resolveKey(key), range ? { start: range.start, end: range.end } : {});
       await new Promise<void>((resolve, reject) => {
         stream.once('open', () => resolve());
         stream.once('error', reject);
@@ -64,32 +72,56 @@ export function createLocalStorage(
       return stream;
     },
 
+    async size(key) {
+      const stats = await stat(resolveKey(key)).catch(() => undefined);
+      return stats?.isFile() ? stats.size : undefined;
+    },
+
     async exists(key) {
-      return stat(resolveKey(key)).then(
-        (stats) => stats.isFile(),
-        () => false,
-      );
+      return (await this.size(key)) !== undefined;
     },
 
     async remove(key) {
       await unlink(resolveKey(key)).catch(ignoreMissing);
     },
 
-    /** Removes partial files left by a worker that died mid-export; returns how many. */
+    async check() {
+      await mkdir(partialDir, { recursive: true });
+      await access(partialDir, constants.W_OK).catch((error: NodeJS.ErrnoException) => {
+        throw new Error(`LOCAL_STORAGE_PATH ${root} is not writable (${error.code ?? error.message})`);
+      });
+    },
+
     async sweepPartials(olderThanMs) {
-      const names = await readdir(partialDir).catch(() => [] as string[]);
+      return removeFilesOlderThan(partialDir, olderThanMs);
+    },
+
+    async removeExpired(olderThanMs) {
+      const days = (await readdir(root).catch(() => [] as string[])).filter((name) => DAY_FOLDER.test(name));
       let removed = 0;
-      for (const name of names) {
-        const file = path.join(partialDir, name);
-        const stats = await stat(file).catch(() => undefined);
-        if (stats && Date.now() - stats.mtimeMs > olderThanMs) {
-          await unlink(file).catch(ignoreMissing);
-          removed += 1;
-        }
+      for (const day of days) {
+        const folder = path.join(root, day);
+        removed += await removeFilesOlderThan(folder, olderThanMs);
+        // Only an empty folder goes; one still being written into stays (rmdir refuses).
+        await rmdir(folder).catch(() => undefined);
       }
       return removed;
     },
   };
+}
+
+async function removeFilesOlderThan(folder: string, olderThanMs: number): Promise<number> {
+  const names = await readdir(folder).catch(() => [] as string[]);
+  let removed = 0;
+  for (const name of names) {
+    const file = path.join(folder, name);
+    const stats = await stat(file).catch(() => undefined);
+    if (stats?.isFile() && Date.now() - stats.mtimeMs > olderThanMs) {
+      await unlink(file).catch(ignoreMissing);
+      removed += 1;
+    }
+  }
+  return removed;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

@@ -1,3 +1,5 @@
 export { createTestDatabase, testServer, type TestDatabase, type TestServer } from './test-database';
 export { uniquePrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis';
 export { waitFor } from './wait-for';
+export { startTestS3, type TestS3, type TestS3Options } from './test-s3';
+export { startTestSmtp, type TestSmtp, type ReceivedMail } from './test-smtp';

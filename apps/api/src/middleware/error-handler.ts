@@ -39,7 +39,22 @@ export function sendError(req: Request, res: Response, error: AppError): void {
     requestId: req.requestId,
   };
   if (error.details !== undefined) body.details = error.details;
-  res.status(error.status).json({ error: body });
+  res.status(error.status);
+  // A person who clicked a link in an email gets a page; every program gets the JSON shape.
+  if (req.accepts(['json', 'html']) === 'html') {
+    res.type('html').send(errorPage(error));
+    return;
+  }
+  res.json({ error: body });
+}
+
+function errorPage(error: AppError): string {
+  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return (
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${error.status} ${escape(error.code)}</title></head>` +
+    `<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${escape(error.message)}</h1>` +
+    `<p>FluxQuery Export · ${error.status} ${escape(error.code)}</p></body></html>`
+  );
 }
 
 function toAppError(error: unknown): AppError {

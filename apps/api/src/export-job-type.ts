@@ -1,4 +1,0 @@
-import type { EXPORT_JOB_NAME, ExportJobData, ExportJobResult } from '@fluxquery/export-job';
-import type { Job } from 'bullmq';
-
-export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;

@@ -1,0 +1,35 @@
+import { AppError, isAppError } from '@fluxquery/errors';
+import {
+  formatFailure,
+  parseDeliveryJobData,
+  type DELIVERY_JOB_NAME,
+  type DeliveryJobData,
+  type DeliveryJobResult,
+} from '@fluxquery/export-job';
+import { UnrecoverableError, type Job } from 'bullmq';
+import { deliverExport, type DeliveryDeps } from './deliver-export';
+
+export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+
+/** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
+export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
+  const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
+  try {
+    const data = parseDeliveryJobData(job.data);
+    const result = await deliverExport({ ...deps, logger }, data);
+    logger.info('delivery.done', {
+      exportJobId: data.exportJobId,
+      outcome: data.outcome,
+      status: result.status,
+      method: result.method,
+    });
+    return result;
+  } catch (error) {
+    const appError = isAppError(error)
+      ? error
+      : new AppError('EMAIL_FAILED', 'the email could not be sent', { cause: error });
+    logger.warn('delivery.failed', { code: appError.code, reason: appError.message, retryable: appError.retryable });
+    const reason = formatFailure(appError.code, appError.message);
+    throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
+  }
+}

@@ -1,0 +1,91 @@
+import { AppError } from '@fluxquery/errors';
+import Joi from 'joi';
+import { COMPRESSIONS, EXPORT_FORMATS, type Compression, type ExportFormat } from './export-job';
+
+/**
+ * The second stage: once the export's file is committed (or the export has failed for good), a
+ * delivery job tells the requester. It runs on its own queue, so a mail failure never re-runs the
+ * SQL and never turns a finished export into FAILED.
+ */
+export const DELIVERY_SCHEMA_VERSION = 1;
+
+/** What the email reports of a finished export, and where its file is. */
+export interface DeliveredFile {
+  rows: number;
+  bytes: number;
+  sha256: string;
+  format: ExportFormat;
+  compression: Compression;
+  fileName: string;
+  contentType: string;
+  key: string;
+  durationMs: number;
+  finishedAt: string;
+}
+
+export interface DeliveryJobData {
+  schemaVersion: 1;
+  exportJobId: string;
+  requestId: string;
+  keyId?: string;
+  /** Checked by the api, and again by the mailer before it sends. */
+  email: string;
+  outcome: 'completed' | 'failed';
+  /** With outcome `completed`. */
+  file?: DeliveredFile;
+  /** With outcome `failed`: the export's code and its plain message, never a stack. */
+  failure?: { code: string; message: string };
+}
+
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
+export type DeliveryMethod = 'attachment' | 'link';
+
+export interface DeliveryJobResult {
+  status: 'sent' | 'disabled';
+  /** Absent for a failure notice, which carries no file. */
+  method?: DeliveryMethod;
+  /** `smtp`, or `file` for the development outbox; `none` when mail is disabled. */
+  transport: 'smtp' | 'file' | 'none';
+  messageId?: string;
+  sentAt: string;
+}
+
+/** One delivery per export; the id also keeps a repeated enqueue from sending twice. */
+export function deliveryJobId(exportJobId: string): string {
+  return `email-${exportJobId}`;
+}
+
+const deliveryJobDataSchema = Joi.object<DeliveryJobData>({
+  schemaVersion: Joi.number().valid(DELIVERY_SCHEMA_VERSION).required(),
+  exportJobId: Joi.string().max(100).required(),
+  requestId: Joi.string().max(200).required(),
+  keyId: Joi.string().max(64),
+  email: Joi.string().max(320).required(),
+  outcome: Joi.string().valid('completed', 'failed').required(),
+  file: Joi.object({
+    rows: Joi.number().integer().min(0).required(),
+    bytes: Joi.number().integer().min(0).required(),
+    sha256: Joi.string().hex().length(64).required(),
+    format: Joi.string()
+      .valid(...EXPORT_FORMATS)
+      .required(),
+    compression: Joi.string()
+      .valid(...COMPRESSIONS)
+      .required(),
+    fileName: Joi.string().max(200).required(),
+    contentType: Joi.string().max(200).required(),
+    key: Joi.string().max(512).required(),
+    durationMs: Joi.number().min(0).required(),
+    finishedAt: Joi.string().isoDate().required(),
+  }).when('outcome', { is: 'completed', then: Joi.required(), otherwise: Joi.forbidden() }),
+  failure: Joi.object({
+    code: Joi.string().max(64).required(),
+    message: Joi.string().max(2_000).required(),
+  }).when('outcome', { is: 'failed', then: Joi.required(), otherwise: Joi.forbidden() }),
+});
+
+export function parseDeliveryJobData(data: unknown): DeliveryJobData {
+  const result = deliveryJobDataSchema.validate(data, { abortEarly: false, convert: false });
+  if (result.error) throw new AppError('INVALID_JOB', `the delivery job payload is invalid: ${result.error.message}`);
+  return result.value;
+}

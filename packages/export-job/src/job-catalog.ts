@@ -1,0 +1,74 @@
+import { Queue, type ConnectionOptions, type JobsOptions, type Worker } from 'bullmq';
+import { DELIVERY_SCHEMA_VERSION, parseDeliveryJobData, type DeliveryJobData, type DeliveryJobResult } from './delivery-job';
+import { EXPORT_SCHEMA_VERSION, parseExportJobData, type ExportJobData, type ExportJobResult } from './export-job';
+
+/**
+ * Every job the service runs, defined once: its queue, name, payload schema and version, result,
+ * and options. The api and the worker both import these, so one type checks both sides.
+ */
+export const JOBS = {
+  export: {
+    queue: 'exports',
+    name: 'export',
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    parse: parseExportJobData,
+    // Transient failures (a lost connection, an S3 5xx) get two more tries; permanent ones are
+    // thrown as UnrecoverableError by the worker and fail at once.
+    attempts: 3,
+    backoffMs: 5_000,
+  },
+  delivery: {
+    queue: 'deliveries',
+    name: 'email',
+    schemaVersion: DELIVERY_SCHEMA_VERSION,
+    parse: parseDeliveryJobData,
+    // An SMTP server that is down or says 4xx gets about five minutes (10 s, 20 s, … 160 s); a
+    // 5xx refusal is permanent and fails at once.
+    attempts: 6,
+    backoffMs: 10_000,
+  },
+} as const;
+
+export const EXPORT_QUEUE_NAME = JOBS.export.queue;
+export const EXPORT_JOB_NAME = JOBS.export.name;
+export const DELIVERY_QUEUE_NAME = JOBS.delivery.queue;
+export const DELIVERY_JOB_NAME = JOBS.delivery.name;
+
+export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
+export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
+export type DeliveryQueue = Queue<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+export type DeliveryWorker = Worker<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+
+export interface QueueOptions {
+  connection: ConnectionOptions;
+  /** BullMQ key prefix; tests give each file its own. */
+  prefix?: string;
+  /** How long finished jobs stay pollable (JOB_RETENTION). */
+  retentionMs: number;
+  /** Tests shorten the wait between attempts. */
+  backoffMs?: number;
+}
+
+export function jobOptions(job: keyof typeof JOBS, retentionMs: number, backoffMs?: number): JobsOptions {
+  const age = Math.ceil(retentionMs / 1000);
+  return {
+    attempts: JOBS[job].attempts,
+    backoff: { type: 'exponential', delay: backoffMs ?? JOBS[job].backoffMs },
+    removeOnComplete: { age },
+    removeOnFail: { age },
+  };
+}
+
+const queueSettings = (job: keyof typeof JOBS, options: QueueOptions) => ({
+  connection: options.connection,
+  ...(options.prefix ? { prefix: options.prefix } : {}),
+  defaultJobOptions: jobOptions(job, options.retentionMs, options.backoffMs),
+});
+
+export function createExportQueue(options: QueueOptions): ExportQueue {
+  return new Queue(EXPORT_QUEUE_NAME, queueSettings('export', options)) as ExportQueue;
+}
+
+export function createDeliveryQueue(options: QueueOptions): DeliveryQueue {
+  return new Queue(DELIVERY_QUEUE_NAME, queueSettings('delivery', options)) as DeliveryQueue;
+}

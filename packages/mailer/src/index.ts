@@ -1,0 +1,13 @@
+export { createMailer, type Mailer, type MailerOptions, type MailMessage, type SentMail } from './mailer';
+export { MailError } from './mail-error';
+export {
+  composeReadyMail,
+  composeFailedMail,
+  encodedMessageBytes,
+  formatBytes,
+  type ReadyFile,
+  type ReadyDelivery,
+  type FailedExport,
+  type ComposedMail,
+} from './messages';
+export { PLAIN_ADDRESS, isPlainAddress } from './plain-address';
