@@ -59,8 +59,9 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
             duration_ms: result.durationMs,
           }
         : null,
-    // While a retry is pending, the last attempt's reason shows here too.
-    error: failure ? { code: failure.code, message: failure.message } : null,
+    // While a retry is pending, the last attempt's reason shows here too; BullMQ keeps it after a
+    // later attempt succeeds, so a finished export shows none.
+    error: failure && status !== 'COMPLETED' ? { code: failure.code, message: failure.message } : null,
     delivery: { email: describeDelivery(delivery) },
   };
 }
@@ -78,8 +79,8 @@ function describeDelivery(delivery: JobSnapshot['delivery']) {
     status,
     method: result?.method ?? null,
     attempts: job.attemptsMade,
-    // While a retry is pending, the last attempt's reason shows here too.
-    error: failure ? { code: failure.code, message: failure.message } : null,
+    // While a retry is pending, the last attempt's reason shows here too (not once it is sent).
+    error: failure && !result ? { code: failure.code, message: failure.message } : null,
     sent_at: result?.status === 'sent' ? result.sentAt : null,
   };
 }
