@@ -1,7 +1,7 @@
 import { createApp, createRedisGuards } from '@fluxquery/api';
 import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
-import { signV1 } from '@fluxquery/signing';
+import { createDownloadToken, signV1 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { tmpdir } from 'node:os';
@@ -294,6 +294,17 @@ describe('when Redis is unreachable', () => {
         .send(GOOD);
       expect(posted.status).toBe(503);
       expect(posted.body.error.code).toBe('SERVICE_UNAVAILABLE');
+      // A forged download link is refused on its signature alone, without waiting on Redis; a
+      // genuine one needs the job store and gets the 503.
+      const forged = await request(app).get(
+        `/download/00000000-0000-4000-8000-000000000000.9999999999.${'A'.repeat(43)}`,
+      );
+      expect(forged.status).toBe(403);
+      const genuine = createDownloadToken(TEST_LINKS.secret, {
+        jobId: '00000000-0000-4000-8000-000000000000',
+        expiresAt: now() + 600,
+      });
+      expect((await request(app).get(`/download/${genuine}`)).status).toBe(503);
       const ready = await request(app).get('/readyz');
       expect(ready.status).toBe(503);
       expect((await request(app).get('/healthz')).status).toBe(200);

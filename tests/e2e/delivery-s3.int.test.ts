@@ -42,8 +42,20 @@ beforeAll(async () => {
   });
   harness = await createHarness('e2e_delivery_s3', {
     storage: () =>
-      createS3Storage({ bucket: s3.bucket, prefix: 'exports/', partSizeBytes: 5 * MiB, queueSize: 2, client: s3.client }),
-    mailer: { transport: 'smtp', host: smtp.host, port: smtp.port, secure: false, from: 'exports@fluxquery.test' },
+      createS3Storage({
+        bucket: s3.bucket,
+        prefix: 'exports/',
+        partSizeBytes: 5 * MiB,
+        queueSize: 2,
+        client: s3.client,
+      }),
+    mailer: () => ({
+      transport: 'smtp',
+      host: smtp.host,
+      port: smtp.port,
+      secure: false,
+      from: 'exports@fluxquery.test',
+    }),
     email: { attachFile: true, maxMessageBytes: MAX_MESSAGE_BYTES },
     backoffMs: 100,
   });

@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, type Harness } from './harness';
 
 let harness: Harness;
@@ -58,6 +59,12 @@ describe('a signed CSV export, end to end', () => {
     // The status names the file by its key and link only: no path on the worker's disk.
     expect(JSON.stringify(status)).not.toContain(harness.storageRoot);
     expect(await readFile(path.join(harness.storageRoot, status.result.storage_key as string))).toEqual(file);
+    // This harness has no mail transport (production without SMTP_HOST): the status says so.
+    const { body: later } = await waitFor(async () => {
+      const res = await harness.signed('GET', `/export/${status.job_id}`);
+      return res.body.delivery.email.status === 'pending' ? undefined : res;
+    });
+    expect(later.delivery.email).toEqual({ status: 'disabled', method: null, attempts: 1, error: null, sent_at: null });
 
     const text = file.toString('utf8');
     const records: string[][] = parse(text);

@@ -1,11 +1,6 @@
 import { createApp, createRedisGuards } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
-import {
-  createDeliveryQueue,
-  createExportQueue,
-  type DeliveryQueue,
-  type ExportQueue,
-} from '@fluxquery/export-job';
+import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
@@ -67,7 +62,7 @@ export interface HarnessOptions {
   /** The store the worker writes and the api serves; default: local files under `storageRoot`. */
   storage?: (storageRoot: string) => Storage;
   /** Default: no mail (statuses say `disabled`). */
-  mailer?: MailerOptions;
+  mailer?: (storageRoot: string) => MailerOptions;
   email?: { attachFile: boolean; maxMessageBytes: number };
   /** Shortens the wait between attempts of both jobs. */
   backoffMs?: number;
@@ -135,7 +130,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     return body ? req.set('Content-Type', 'application/json').send(body) : req;
   };
   const workers: (ExportWorker | DeliveryWorker)[] = [];
-  const mailer = createMailer(options.mailer ?? { transport: 'none', from: 'exports@fluxquery.test' });
+  const mailer = createMailer(options.mailer?.(storageRoot) ?? { transport: 'none', from: 'exports@fluxquery.test' });
   const workerRedis: Redis[] = [];
 
   return {
