@@ -1,7 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import type { RowDataPacket } from 'mysql2';
-import { readFile } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createEveryTypeHarness } from './every-type';
 import { exportAndWait, type Harness } from './harness';

@@ -2,7 +2,7 @@ import { signV1, signV2 } from '@fluxquery/signing';
 import { TEST_REDIS_URL } from '@fluxquery/testkit';
 import { Redis } from 'ioredis';
 import { randomBytes } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { createHarness, pollUntilDone, SECRET, TEST_LIMITS, testClient, type Harness } from '../e2e/harness';

@@ -26,6 +26,7 @@ export async function findOwnedJob(deps: ApiDeps, id: string, keyId: string | un
   ).catch((error: unknown) => {
     throw new AppError('SERVICE_UNAVAILABLE', 'the job store is unavailable; try again shortly', { cause: error });
   });
-  if (!snapshot) throw new AppError('NOT_FOUND', 'no export job has this id (finished jobs are kept for a limited time)');
+  if (!snapshot)
+    throw new AppError('NOT_FOUND', 'no export job has this id (finished jobs are kept for a limited time)');
   return snapshot;
 }

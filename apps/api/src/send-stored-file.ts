@@ -22,7 +22,12 @@ export async function sendStoredFile(req: Request, res: Response, storage: Stora
   res.setHeader('Content-Disposition', contentDisposition(file.fileName));
   res.setHeader('ETag', etag);
   res.setHeader('Accept-Ranges', 'bytes');
-  if (req.get('if-none-match')?.split(/\s*,\s*/).includes(etag)) {
+  if (
+    req
+      .get('if-none-match')
+      ?.split(/\s*,\s*/)
+      .includes(etag)
+  ) {
     res.status(304).end();
     return;
   }

@@ -81,7 +81,11 @@ function deliveryForResult(exportJobId: string, data: ExportJobData, result: Exp
 }
 
 function deliveryForFailure(exportJobId: string, data: ExportJobData, error: AppError): DeliveryJobData {
-  return { ...deliveryBase(exportJobId, data), outcome: 'failed', failure: { code: error.code, message: error.message } };
+  return {
+    ...deliveryBase(exportJobId, data),
+    outcome: 'failed',
+    failure: { code: error.code, message: error.message },
+  };
 }
 
 function deliveryBase(exportJobId: string, data: ExportJobData) {
@@ -99,9 +103,11 @@ function deliveryBase(exportJobId: string, data: ExportJobData) {
  * never allowed to fail (and so re-run) the export.
  */
 async function notify(deps: ExportJobDeps, logger: Logger, delivery: DeliveryJobData): Promise<void> {
-  await deps.enqueueDelivery(delivery).catch((error: unknown) =>
-    logger.error('delivery.enqueue_failed', { outcome: delivery.outcome, error: describe(error) }),
-  );
+  await deps
+    .enqueueDelivery(delivery)
+    .catch((error: unknown) =>
+      logger.error('delivery.enqueue_failed', { outcome: delivery.outcome, error: describe(error) }),
+    );
 }
 
 function describeCause(error: AppError): string | undefined {

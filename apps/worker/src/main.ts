@@ -60,7 +60,8 @@ async function main(): Promise<void> {
   logger.info('worker.started', {
     concurrency: config.workerCount,
     mysql: describeMysql(config.mysql),
-    storage: config.storage.kind === 'local' ? config.storage.root : `s3://${config.storage.bucket}/${config.storage.prefix}`,
+    storage:
+      config.storage.kind === 'local' ? config.storage.root : `s3://${config.storage.bucket}/${config.storage.prefix}`,
     mail: mailOptions.transport === 'smtp' ? `${mailOptions.host}:${mailOptions.port}` : mailOptions.transport,
   });
 

@@ -1,5 +1,10 @@
 import { Queue, type ConnectionOptions, type JobsOptions, type Worker } from 'bullmq';
-import { DELIVERY_SCHEMA_VERSION, parseDeliveryJobData, type DeliveryJobData, type DeliveryJobResult } from './delivery-job';
+import {
+  DELIVERY_SCHEMA_VERSION,
+  parseDeliveryJobData,
+  type DeliveryJobData,
+  type DeliveryJobResult,
+} from './delivery-job';
 import { EXPORT_SCHEMA_VERSION, parseExportJobData, type ExportJobData, type ExportJobResult } from './export-job';
 
 /**
@@ -66,9 +71,9 @@ const queueSettings = (job: keyof typeof JOBS, options: QueueOptions) => ({
 });
 
 export function createExportQueue(options: QueueOptions): ExportQueue {
-  return new Queue(EXPORT_QUEUE_NAME, queueSettings('export', options)) as ExportQueue;
+  return new Queue(EXPORT_QUEUE_NAME, queueSettings('export', options));
 }
 
 export function createDeliveryQueue(options: QueueOptions): DeliveryQueue {
-  return new Queue(DELIVERY_QUEUE_NAME, queueSettings('delivery', options)) as DeliveryQueue;
+  return new Queue(DELIVERY_QUEUE_NAME, queueSettings('delivery', options));
 }

@@ -25,10 +25,14 @@ describe('download tokens', () => {
     expect(checkDownloadToken('another-secret-entirely-different', token, 0).isValid).toBe(false);
   });
 
-  it.each(['', 'x', `${jobId}.2000`, `${jobId}.-1.abc`, `../../etc/passwd`, `${jobId.toUpperCase()}.2000.${'A'.repeat(43)}`])(
-    'refuses the malformed token %j',
-    (bad) => {
-      expect(checkDownloadToken(secret, bad, 0)).toEqual({ isValid: false, reason: 'malformed' });
-    },
-  );
+  it.each([
+    '',
+    'x',
+    `${jobId}.2000`,
+    `${jobId}.-1.abc`,
+    `../../etc/passwd`,
+    `${jobId.toUpperCase()}.2000.${'A'.repeat(43)}`,
+  ])('refuses the malformed token %j', (bad) => {
+    expect(checkDownloadToken(secret, bad, 0)).toEqual({ isValid: false, reason: 'malformed' });
+  });
 });

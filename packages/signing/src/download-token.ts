@@ -12,7 +12,9 @@ export interface DownloadTokenClaims {
   expiresAt: number;
 }
 
-export type DownloadTokenCheck = { isValid: true; claims: DownloadTokenClaims } | { isValid: false; reason: 'malformed' | 'bad-signature' | 'expired' };
+export type DownloadTokenCheck =
+  | { isValid: true; claims: DownloadTokenClaims }
+  | { isValid: false; reason: 'malformed' | 'bad-signature' | 'expired' };
 
 const TOKEN = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 

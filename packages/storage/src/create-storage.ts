@@ -14,4 +14,3 @@ export function createStorage(config: StorageConfig): AnyStorage {
       return createS3Storage(config);
   }
 }
-

@@ -21,7 +21,7 @@ async function* breaksAfter(body: Buffer): AsyncGenerator<Buffer> {
 /** The behaviour every storage adapter must show; each adapter's test file runs it. */
 export function describeStorageContract(
   name: string,
-  setup: () => Promise<{ storage: Storage; list(): Promise<string[]>; teardown: () => Promise<void> }>,
+  setup: () => Promise<{ storage: Storage; list: () => Promise<string[]>; teardown: () => Promise<void> }>,
 ): void {
   describe(`${name} storage contract`, () => {
     let storage: Storage;

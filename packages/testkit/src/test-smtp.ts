@@ -73,7 +73,7 @@ export async function startTestSmtp(options: TestSmtpOptions = {}): Promise<Test
     messages,
     refusals,
     waitForMessage(to, timeoutMs = 30_000) {
-      return waitFor(async () => messages.find((m) => m.envelope.to.includes(to)), timeoutMs);
+      return waitFor(() => Promise.resolve(messages.find((m) => m.envelope.to.includes(to))), timeoutMs);
     },
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,7 @@
 import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
-import { createLocalStorage } from '@fluxquery/storage';
+import { S3Client } from '@aws-sdk/client-s3';
+import { createLocalStorage, createS3Storage, type Storage } from '@fluxquery/storage';
 import { runExport } from '@fluxquery/worker';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,18 +9,18 @@ import path from 'node:path';
 
 /**
  * One export through the worker's real pipeline (read-only session, encoder, gzip, digest, local
- * storage), in a process of its own so that its peak RSS is its own. Prints one JSON line.
- * argv: <connection JSON> <sql> <gzip|none> [csv|json|xlsx]
+ * or S3 storage), in a process of its own so that its peak RSS is its own. Prints one JSON line.
+ * argv: <connection JSON> <sql> <gzip|none> [csv|json|xlsx] [S3 JSON: {"endpoint", "bucket"}]
  */
 async function main(): Promise<void> {
-  const [connectionJson = '{}', sql = 'SELECT 1', compression = 'none', format = 'csv'] = process.argv.slice(2);
+  const [connectionJson = '{}', sql = 'SELECT 1', compression = 'none', format = 'csv', s3Json] = process.argv.slice(2);
   const root = await mkdtemp(path.join(tmpdir(), 'fq-bench-'));
   try {
     const started = process.hrtime.bigint();
     const result = await runExport(
       {
         mysql: JSON.parse(connectionJson) as Parameters<typeof runExport>[0]['mysql'],
-        storage: createLocalStorage({ root }),
+        storage: s3Json ? s3Storage(JSON.parse(s3Json) as S3Target) : createLocalStorage({ root }),
         logger: createSilentLogger(),
         isCompressedByDefault: false,
         timeoutMs: 3_600_000,
@@ -43,6 +44,30 @@ async function main(): Promise<void> {
   } finally {
     await rm(root, { recursive: true, force: true });
   }
+}
+
+interface S3Target {
+  endpoint: string;
+  bucket: string;
+}
+
+/** S3 as production configures it by default: 8 MiB parts, 4 in flight (S3_PART_SIZE, S3_UPLOAD_CONCURRENCY). */
+function s3Storage(target: S3Target): Storage {
+  const client = new S3Client({
+    endpoint: target.endpoint,
+    region: 'us-east-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  return createS3Storage({
+    bucket: target.bucket,
+    prefix: 'bench/',
+    partSizeBytes: 8 * 1024 ** 2,
+    queueSize: 4,
+    client,
+  });
 }
 
 main().catch((error: unknown) => {
