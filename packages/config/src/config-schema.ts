@@ -49,6 +49,11 @@ export const envSchema = Joi.object({
     .uri({ scheme: ['http', 'https'] })
     .allow(''),
   S3_PATH_STYLE: flag().default(false),
+  // Presigned download URLs are built for this address when the workers reach S3 by another one
+  // (a private endpoint, or a compose service name the person's browser cannot resolve).
+  S3_PUBLIC_ENDPOINT: Joi.string()
+    .uri({ scheme: ['http', 'https'] })
+    .allow(''),
   // Keys are <prefix><day>/<uuid>.<ext>; a lifecycle rule on the prefix expires them (docs/delivery.md).
   S3_PREFIX: Joi.string()
     .allow('')

@@ -7,6 +7,7 @@ export type StorageSettings =
       bucket: string;
       region?: string;
       endpoint?: string;
+      publicEndpoint?: string;
       forcePathStyle: boolean;
       prefix: string;
       partSizeBytes: number;
@@ -44,6 +45,7 @@ export interface DeliveryEnv {
   S3_BUCKET?: string;
   AWS_REGION?: string;
   S3_ENDPOINT?: string;
+  S3_PUBLIC_ENDPOINT?: string;
   S3_PATH_STYLE: boolean;
   S3_PREFIX: string;
   S3_PART_SIZE: number;
@@ -78,6 +80,7 @@ export function readStorage(v: DeliveryEnv, localRoot: string): StorageSettings 
     bucket: v.S3_BUCKET ?? '',
     ...(v.AWS_REGION ? { region: v.AWS_REGION } : {}),
     ...(v.S3_ENDPOINT ? { endpoint: v.S3_ENDPOINT } : {}),
+    ...(v.S3_PUBLIC_ENDPOINT ? { publicEndpoint: v.S3_PUBLIC_ENDPOINT } : {}),
     forcePathStyle: v.S3_PATH_STYLE,
     prefix: v.S3_PREFIX,
     partSizeBytes: v.S3_PART_SIZE,

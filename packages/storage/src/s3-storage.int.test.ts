@@ -94,6 +94,19 @@ describe('s3 storage', () => {
     expect((await fetch(url)).status).toBe(403);
   });
 
+  it('presigns for the public address when browsers reach the store by another one', async () => {
+    const storage = s3Storage(s3, {
+      publicEndpoint: 'https://files.example.com',
+      region: 'us-east-1',
+      forcePathStyle: true,
+    });
+    const url = new URL(
+      await storage.presignDownload!('x.csv', { fileName: 'x.csv', contentType: 'text/csv', expiresInSeconds: 60 }),
+    );
+    expect(url.origin).toBe('https://files.example.com');
+    expect(url.pathname).toBe(`/${s3.bucket}/exports/x.csv`);
+  });
+
   it('reports the original error when a part fails mid-stream, and leaves no object', async () => {
     let parts = 0;
     const failing = await startTestS3({

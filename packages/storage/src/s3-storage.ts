@@ -18,6 +18,8 @@ export interface S3StorageOptions {
   region?: string;
   /** An S3-compatible store (MinIO, Ceph, R2, …); absent: AWS. */
   endpoint?: string;
+  /** The address presigned download URLs name, when browsers reach the store by another one. */
+  publicEndpoint?: string;
   forcePathStyle?: boolean;
   /** Every key is written under it (S3_PREFIX, default `exports/`). */
   prefix: string;
@@ -37,6 +39,10 @@ export type S3Storage = Storage & { readonly kind: 's3'; readonly client: S3Clie
 
 export function createS3Storage(options: S3StorageOptions): S3Storage {
   const client = options.client ?? createS3Client(options);
+  // Signing needs no connection: a second client only builds URLs for the public address.
+  const presigner = options.publicEndpoint
+    ? createS3Client({ ...options, endpoint: options.publicEndpoint }, client.config.credentials)
+    : client;
   const Bucket = options.bucket;
   const objectKey = (key: string): string => {
     assertSafeKey(key);
@@ -144,7 +150,7 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
         ResponseContentType: download.contentType,
         ResponseContentDisposition: contentDisposition(download.fileName),
       });
-      return getSignedUrl(client, command, { expiresIn: download.expiresInSeconds });
+      return getSignedUrl(presigner, command, { expiresIn: download.expiresInSeconds });
     },
 
     async check() {
@@ -156,8 +162,9 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
   };
 }
 
-function createS3Client(options: S3StorageOptions): S3Client {
+function createS3Client(options: S3StorageOptions, credentials?: S3Client['config']['credentials']): S3Client {
   return new S3Client({
+    ...(credentials ? { credentials } : {}),
     ...(options.region ? { region: options.region } : {}),
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     forcePathStyle: options.forcePathStyle ?? false,
