@@ -47,8 +47,16 @@ for _ in $(seq 1 120); do
   esac
   sleep 0.5
 done
-LOCATION=$(printf '%s' "$STATUS" | sed -n 's/.*"location":"\([^"]*\)".*/\1/p')
-if [ -n "$LOCATION" ] && [ -f "$LOCATION" ]; then
-  echo "--- first lines of $LOCATION"
-  head -n 5 "$LOCATION"
+# The file is behind its download link: streamed by the api, or a redirect to S3 (-L follows it).
+URL=$(printf '%s' "$STATUS" | sed -n 's/.*"download_url":"\([^"]*\)".*/\1/p')
+NAME=$(printf '%s' "$STATUS" | sed -n 's/.*"file_name":"\([^"]*\)".*/\1/p')
+if [ -n "$URL" ] && [ -n "$NAME" ]; then
+  OUT="$(mktemp -d)/$NAME"
+  curl -sSfL -o "$OUT" "$URL"
+  echo "--- downloaded $OUT ($(wc -c < "$OUT") bytes); first lines:"
+  case "$NAME" in
+    *.gz) gzip -dc "$OUT" | head -n 5 ;;
+    *.xlsx) echo "(an Excel workbook)" ;;
+    *) head -n 5 "$OUT" ;;
+  esac
 fi

@@ -1,6 +1,8 @@
 // A complete client in plain Node (no dependencies), written from docs/signing.md alone: v2
 // signatures, a fresh nonce per request. KEY_ID and API_SECRET name the key (default: "default").
 // Usage: node examples/node/export-client.mjs "SELECT * FROM users LIMIT 10" [csv] [gzip|none]
+import { createHash } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
 import { v2Headers } from './sign.mjs';
 
 const baseUrl = process.env.BASE_URL ?? `http://127.0.0.1:${process.env.SERVER_PORT ?? 8080}`;
@@ -27,7 +29,15 @@ for (;;) {
   console.log(json.status, json.progress);
   if (['COMPLETED', 'FAILED', 'CANCELLED'].includes(json.status)) {
     console.log(JSON.stringify(json, null, 2));
-    process.exit(json.status === 'COMPLETED' ? 0 : 1);
+    if (json.status !== 'COMPLETED') process.exit(1);
+    // The link needs no signature (the token in it is the credential) and may redirect to S3.
+    const file = Buffer.from(await (await fetch(json.result.download_url)).arrayBuffer());
+    const isIntact = createHash('sha256').update(file).digest('hex') === json.result.sha256;
+    await writeFile(json.result.file_name, file);
+    console.log(
+      `downloaded ${json.result.file_name}: ${file.length} bytes, sha256 ${isIntact ? 'matches' : 'DIFFERS'}`,
+    );
+    process.exit(isIntact ? 0 : 1);
   }
   await new Promise((resolve) => setTimeout(resolve, 500));
 }

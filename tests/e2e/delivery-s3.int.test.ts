@@ -10,6 +10,7 @@ import { createHarness, pollUntilDone, type Harness } from './harness';
 // Exports go to a real S3-compatible server and mail to a real SMTP server, both in this process,
 // with a low attachment limit so that both ways of delivery show.
 const MAX_MESSAGE_BYTES = 200_000;
+const SMTP_SERVER_LIMIT = 120_000;
 const MiB = 1024 * 1024;
 
 let harness: Harness;
@@ -30,6 +31,8 @@ beforeAll(async () => {
     },
   });
   smtp = await startTestSmtp({
+    // Lower than our own limit: a message we think fits can still be refused for its size (552).
+    maxMessageBytes: SMTP_SERVER_LIMIT,
     refuse(session) {
       const to = session.envelope.rcptTo.map((r) => r.address);
       if (to.includes('nobody@example.com')) return { code: 550, message: '5.1.1 mailbox unavailable' };
@@ -155,6 +158,18 @@ describe('delivery with S3 storage and SMTP', () => {
     const records: string[][] = parse(gunzipSync(file).toString('utf8'));
     const rows = records.slice(1);
     expect(rows).toEqual(await databaseCsvRows('SELECT * FROM items ORDER BY id'));
+  });
+
+  it('sends the link at once when the mail server refuses the attachment for its size', async () => {
+    // About 108 KB: under our limit once encoded (about 180 KB), over the server's 120 KB.
+    const jobId = await requestExport({ query: 'SELECT * FROM items WHERE id <= 800', email: 'tight@example.com' });
+    const status = await pollDelivered(jobId);
+    expect(status.result.bytes).toBeGreaterThan(SMTP_SERVER_LIMIT * 0.75);
+    expect(status.delivery.email).toMatchObject({ status: 'sent', method: 'link', attempts: 1, error: null });
+    expect(smtp.refusals).toContain('552 message exceeds the size limit');
+    const mail = await smtp.waitForMessage('tight@example.com');
+    expect(mail.parsed.attachments).toEqual([]);
+    expect(mail.parsed.text).toContain(status.result.download_url);
   });
 
   it('uploads a 12 MB export in several parts', async () => {

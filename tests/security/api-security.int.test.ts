@@ -286,6 +286,12 @@ describe('the dashboard', () => {
     expect((await request(harness.app).get('/admin/queues/api/queues').auth('admin', 'wrong')).status).toBe(401);
     expect((await request(harness.app).get('/admin/queues').auth('admin', 'correct-horse-battery')).status).toBe(200);
   });
+
+  it('shows both queues: exports and their deliveries', async () => {
+    const res = await request(harness.app).get('/admin/queues/api/queues').auth('admin', 'correct-horse-battery');
+    expect(res.status).toBe(200);
+    expect((res.body.queues as { name: string }[]).map((q) => q.name).sort()).toEqual(['deliveries', 'exports']);
+  });
 });
 
 describe('response headers', () => {
