@@ -112,6 +112,7 @@ export function readDownloadLinks(v: DeliveryEnv, fileRetentionMs: number): Down
 /** Problems no single variable shows. */
 export function checkDeliveryEnv(v: DeliveryEnv, clientSecrets: readonly string[]): string[] {
   const problems: string[] = [];
+  if (v.STORAGE_TYPE === 's3' && !v.S3_BUCKET) problems.push('"S3_BUCKET" is required with STORAGE_TYPE=s3');
   if (clientSecrets.includes(v.DOWNLOAD_LINK_SECRET)) {
     problems.push('"DOWNLOAD_LINK_SECRET" must differ from every client key secret (API_SECRET included)');
   }
