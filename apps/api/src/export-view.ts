@@ -62,14 +62,17 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
     // While a retry is pending, the last attempt's reason shows here too; BullMQ keeps it after a
     // later attempt succeeds, so a finished export shows none.
     error: failure && status !== 'COMPLETED' ? { code: failure.code, message: failure.message } : null,
-    delivery: { email: describeDelivery(delivery) },
+    delivery: { email: describeDelivery(isFinished, delivery) },
   };
 }
 
-function describeDelivery(delivery: JobSnapshot['delivery']) {
+function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']) {
   if (!delivery) {
-    // No delivery job yet: one is queued when the export ends.
-    return { status: 'pending' as DeliveryStatus, method: null, attempts: 0, error: null, sent_at: null };
+    // The worker queues the delivery before it finishes the export, so a finished export without
+    // one never had it queued (Redis refused it, or the export predates delivery).
+    const error = isExportFinished ? { code: 'EMAIL_FAILED', message: 'no email was queued for this export' } : null;
+    const status: DeliveryStatus = isExportFinished ? 'failed' : 'pending';
+    return { status, method: null, attempts: 0, error, sent_at: null };
   }
   const { job, state } = delivery;
   const failure = parseFailure(job.failedReason);

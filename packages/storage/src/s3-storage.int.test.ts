@@ -94,6 +94,30 @@ describe('s3 storage', () => {
     expect((await fetch(url)).status).toBe(403);
   });
 
+  it('asks for server-side encryption on every write, the metadata copy included', async () => {
+    const storage = s3Storage(s3, { sse: { type: 'aws:kms', kmsKeyId: 'alias/exports' }, partSizeBytes: 5 * MiB });
+    const from = s3.requests.length;
+    const writer = await storage.createWriter('sse.bin', {
+      contentType: 'application/octet-stream',
+      fileName: 'sse.bin',
+    });
+    await pipeline(Readable.from([randomBytes(6 * MiB)]), writer.stream);
+    await writer.commit({ sha256: 'x' });
+    const writes = s3.requests
+      .map((line, i) => ({ line, headers: s3.requestHeaders[i]! }))
+      .slice(from)
+      .filter(
+        ({ line }) =>
+          (line.startsWith('POST ') && line.includes('uploads')) ||
+          (line.startsWith('PUT ') && !line.includes('partNumber=')),
+      );
+    expect(writes.map(({ line }) => line.split(' ')[0])).toEqual(['POST', 'PUT']);
+    for (const { headers } of writes) {
+      expect(headers['x-amz-server-side-encryption']).toBe('aws:kms');
+      expect(headers['x-amz-server-side-encryption-aws-kms-key-id']).toBe('alias/exports');
+    }
+  });
+
   it('presigns for the public address when browsers reach the store by another one', async () => {
     const storage = s3Storage(s3, {
       publicEndpoint: 'https://files.example.com',

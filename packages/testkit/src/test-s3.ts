@@ -13,6 +13,8 @@ export interface TestS3 {
   client: S3Client;
   /** Every request the server saw, as `METHOD path?query`, for asserting what was sent. */
   requests: string[];
+  /** The headers of each of those requests, in the same order. */
+  requestHeaders: IncomingMessage['headers'][];
   close(): Promise<void>;
 }
 
@@ -29,8 +31,10 @@ export async function startTestS3(options: TestS3Options = {}): Promise<TestS3> 
   await s3rver.configureBuckets();
   const handle = s3rver.callback();
   const requests: string[] = [];
+  const requestHeaders: IncomingMessage['headers'][] = [];
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
+    requestHeaders.push(req.headers);
     if (options.intercept?.(req, res)) return;
     void handle(req, res);
   });
@@ -50,6 +54,7 @@ export async function startTestS3(options: TestS3Options = {}): Promise<TestS3> 
     bucket,
     client,
     requests,
+    requestHeaders,
     async close() {
       client.destroy();
       server.closeAllConnections();
