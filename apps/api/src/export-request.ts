@@ -8,6 +8,7 @@ import {
   type CsvRequestOptions,
   type ExportJobData,
 } from '@fluxquery/export-job';
+import { PLAIN_ADDRESS } from '@fluxquery/mailer';
 import { MAX_QUERY_LENGTH } from '@fluxquery/sql-guard';
 import Joi from 'joi';
 
@@ -41,13 +42,12 @@ const timeZone = Joi.string()
 
 const schema = Joi.object<RawRequest>({
   query: Joi.string().min(1).max(MAX_QUERY_LENGTH).required(),
-  // One plain address: no display name, list, group or line break can re-route the mail. ASCII
-  // letters, digits and . _ + ' - only before the @: encoded words (=?…?=), % and ! routing and
-  // Unicode look-alikes are read differently by different mail servers ("splitting the email atom").
+  // One plain address (the mailer's own rule, which it checks again before sending): no display
+  // name, list, group or line break can re-route the mail.
   email: Joi.string()
     .max(254)
     .email({ tlds: { allow: false }, multiple: false })
-    .pattern(/^[A-Za-z0-9._+'-]+@[A-Za-z0-9.-]+$/, 'one plain ASCII address')
+    .pattern(PLAIN_ADDRESS, 'one plain ASCII address')
     .required(),
   format: Joi.string()
     .valid(...Object.keys(FORMAT_ALIASES))
