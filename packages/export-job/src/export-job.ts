@@ -1,7 +1,8 @@
 import { AppError } from '@fluxquery/errors';
 import Joi from 'joi';
 
-/** The export job's payload and result; its queue and options are in job-catalog.ts. */
+// The export job's payload and result; its queue, name and options are in job-catalog.ts.
+
 /** 2 added json/xlsx, CSV options, the formula guard switch and the time zone. Workers read 1 and 2. */
 export const EXPORT_SCHEMA_VERSION = 2;
 const READABLE_SCHEMA_VERSIONS = [1, 2];
