@@ -53,22 +53,22 @@ function parse(sql: string): Node[] | AstResult {
   };
 }
 
-/** Depth-first over every object in the tree; the first forbidden node ends the walk. */
-function walk(value: unknown, tables: TableRef[], cteNames: Set<string>): string | undefined {
-  if (Array.isArray(value)) {
-    for (const item of value) {
-      const reason = walk(item, tables, cteNames);
+/**
+ * Depth-first over every object in the tree, in document order; the first forbidden node ends the
+ * walk. An explicit stack, not recursion: `1 + 1 + … + 1` parses into a chain as deep as it is long,
+ * and a recursive walk of 12,000 terms overflowed the call stack (a 500).
+ */
+function walk(root: unknown, tables: TableRef[], cteNames: Set<string>): string | undefined {
+  const stack: unknown[] = [root];
+  while (stack.length > 0) {
+    const value = stack.pop();
+    if (value === null || typeof value !== 'object') continue;
+    const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value as Node);
+    if (!Array.isArray(value)) {
+      const reason = checkNode(value as Node, tables, cteNames);
       if (reason) return reason;
     }
-    return undefined;
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  const node = value as Node;
-  const reason = checkNode(node, tables, cteNames);
-  if (reason) return reason;
-  for (const child of Object.values(node)) {
-    const childReason = walk(child, tables, cteNames);
-    if (childReason) return childReason;
+    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]);
   }
   return undefined;
 }

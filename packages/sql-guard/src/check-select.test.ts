@@ -32,3 +32,21 @@ describe('checkSelectQuery', () => {
     );
   });
 });
+
+describe('deep queries', () => {
+  it('checks a long chain of terms without overflowing the stack, and still sees a forbidden call at its end', () => {
+    // 12,000 terms parse into a chain 12,000 nodes deep: a recursive walk overflowed here.
+    const chain = `SELECT 1${' + 1'.repeat(12_000)}`;
+    expect(() => checkSelectQuery(chain)).not.toThrow();
+    expect(() => checkSelectQuery(`${chain} + SLEEP(1)`)).toThrow(
+      expect.objectContaining({ code: 'INVALID_QUERY', message: expect.stringMatching(/SLEEP/) }),
+    );
+  });
+
+  it.each([
+    ['nested subqueries', `SELECT * FROM t WHERE ${'a IN (SELECT a FROM t WHERE '.repeat(2_000)}1${')'.repeat(2_000)}`],
+    ['nested parentheses', `SELECT ${'('.repeat(20_000)}1${')'.repeat(20_000)}`],
+  ])('refuses %s too deep for the parser with a 400, never an internal error', (_case, sql) => {
+    expect(() => checkSelectQuery(sql)).toThrow(expect.objectContaining({ code: 'INVALID_QUERY' }));
+  });
+});

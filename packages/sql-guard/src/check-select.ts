@@ -22,9 +22,7 @@ export interface SelectPolicy {
 export function checkSelectQuery(sql: string, policy: SelectPolicy = {}): void {
   if (sql.trim() === '') throw invalid('the query is empty');
   if (sql.length > MAX_QUERY_LENGTH) throw invalid(`the query is longer than ${MAX_QUERY_LENGTH} characters`);
-  const lexical = checkLexical(sql);
-  if (!lexical.ok) throw invalid(lexical.reason);
-  const ast = checkAst(toParserText(sql, lexical.tokens));
+  const ast = checkLayers(sql);
   if (!ast.ok) throw invalid(ast.reason);
   if (!policy.allowedSchemas) return;
   const allowed = new Set(policy.allowedSchemas);
@@ -38,6 +36,18 @@ export function checkSelectQuery(sql: string, policy: SelectPolicy = {}): void {
           : `the schema ${schema} is not among the schemas this key may read`,
       );
     }
+  }
+}
+
+function checkLayers(sql: string): ReturnType<typeof checkAst> {
+  try {
+    const lexical = checkLexical(sql);
+    if (!lexical.ok) return lexical;
+    return checkAst(toParserText(sql, lexical.tokens));
+  } catch (error) {
+    // A second fence: whatever the parser's depth, a query too deep to check is refused, never a 500.
+    if (error instanceof RangeError) return { ok: false, reason: 'the query is nested too deeply to be checked' };
+    throw error;
   }
 }
 

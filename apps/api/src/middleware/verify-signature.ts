@@ -69,7 +69,10 @@ export function verifySignature(options: SignatureOptions) {
       return next(new AppError(code, message));
     }
     const isFirst = await options.guards
-      .rememberOnce(result.replayId, options.windowSeconds * 2)
+      // A timestamp is accepted while the clock's whole second is within ±window of it: 2×window + 1
+      // seconds in all. The record must outlive the last of them, or a copy sent in the window's
+      // final second is accepted a second time; one more second covers Redis's rounding.
+      .rememberOnce(result.replayId, options.windowSeconds * 2 + 2)
       .catch((error: unknown) => {
         throw new AppError('SERVICE_UNAVAILABLE', 'the replay guard is unavailable; try again shortly', {
           cause: error,
