@@ -5,6 +5,7 @@ import { createStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
+import { createHttpServer } from './http-server';
 import { createRedisGuards } from './request-guards';
 
 function main(): void {
@@ -35,7 +36,7 @@ function main(): void {
     maxBodyBytes: config.maxBodyBytes,
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
-  const server = app.listen(config.serverPort, () => {
+  const server = createHttpServer(app).listen(config.serverPort, () => {
     logger.info('api.started', {
       port: config.serverPort,
       env: config.appEnv,
