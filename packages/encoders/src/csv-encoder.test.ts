@@ -160,6 +160,18 @@ describe('CSV options', () => {
     expect(text).toBe('note,amount\r\n=1+1,-1\r\n');
   });
 
+  it('guards column names too, since the caller chooses them', async () => {
+    const named: Column[] = [
+      { name: '=HYPERLINK("http://x")', kind: 'text' },
+      { name: '-5', kind: 'integer' },
+      { name: '@cmd', kind: 'text' },
+    ];
+    const guarded = await encodeToString(named, [['a', '1', 'b']], CSV_PROFILES.excel);
+    expect(guarded.text).toBe('\uFEFF"\'=HYPERLINK(""http://x"")",-5,\'@cmd\r\na,1,b\r\n');
+    const plain = await encodeToString(named, [['a', '1', 'b']], CSV_PROFILES.rfc4180);
+    expect(plain.text).toBe('"=HYPERLINK(""http://x"")",-5,@cmd\r\na,1,b\r\n');
+  });
+
   it('writes no header when asked, and tab-separated fields', async () => {
     const { text } = await encodeToString(cols, [['a\tb', '1']], { header: false, delimiter: '\t' });
     expect(text).toBe('"a\tb"\t1\r\n');

@@ -55,9 +55,11 @@ async function* encodeCsv({ columns, batches, stats }: EncodeInput, options: Csv
   const out = new ByteWriter();
   if (options.bom) out.bytes(Buffer.from([0xef, 0xbb, 0xbf]));
   if (options.header) {
+    // A column name is text the caller chose (`SELECT 1 AS "=HYPERLINK(…)"`): guarded like any cell.
+    const writeName = options.formulaGuard ? writeGuardedText : writeQuoted;
     uniqueColumnNames(columns.map((c) => c.name)).forEach((name, i) => {
       if (i > 0) out.byte(delimiter);
-      writeQuoted(out, Buffer.from(name, 'utf8'), delimiter);
+      writeName(out, Buffer.from(name, 'utf8'), delimiter);
     });
     out.bytes(lineEnding);
   }

@@ -85,6 +85,19 @@ describe('XLSX cells', () => {
     expect(sheet!.getRow(2).getCell(1).value).toBe('{"formula": "1+1", "result": 2}');
   });
 
+  it('guards column names as it guards text cells', async () => {
+    const named: Column[] = [
+      { name: '=HYPERLINK("http://x")', kind: 'text' },
+      { name: 'plain', kind: 'text' },
+    ];
+    const guarded = await readBack((await encodeAll(createXlsxEncoder(), named, [['a', 'b']])).bytes);
+    expect(guarded.header).toEqual(['\'=HYPERLINK("http://x")', 'plain']);
+    const off = await readBack(
+      (await encodeAll(createXlsxEncoder({ formulaGuard: false }), named, [['a', 'b']])).bytes,
+    );
+    expect(off.header).toEqual(['=HYPERLINK("http://x")', 'plain']);
+  });
+
   it('cuts text longer than a cell holds, with a marker', async () => {
     const [sheet] = await readSheets(
       (await encodeAll(createXlsxEncoder(), [{ name: 't', kind: 'text' }], [['x'.repeat(40_000)]])).bytes,

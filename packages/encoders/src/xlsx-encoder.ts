@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { PassThrough, type Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 import { uniqueColumnNames } from './column-names';
+import { neutralizeFormula } from './formula-guard';
 import type { Column, EncodeInput, Encoder, Row } from './encoder';
 import {
   columnLetter,
@@ -72,7 +73,10 @@ async function writeWorkbook(
   zip: ZipFile,
   signal: AbortSignal,
 ): Promise<void> {
-  const names = uniqueColumnNames(columns.map((c) => c.name));
+  // A column name is text the caller chose (`SELECT 1 AS "=HYPERLINK(…)"`): guarded like any cell.
+  const names = uniqueColumnNames(columns.map((c) => c.name)).map((name) =>
+    options.formulaGuard ? neutralizeFormula(name) : name,
+  );
   const letters = columns.map((_, i) => columnLetter(i));
   const writers = columns.map((column, i) =>
     createCellWriter(column, options, styleAttribute(column), letters[i] ?? 'A'),
