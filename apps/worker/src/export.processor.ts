@@ -48,11 +48,14 @@ export async function processExportJob(
     const appError = isAppError(error)
       ? error
       : new AppError('INTERNAL', 'the export failed unexpectedly', { cause: error });
-    logger.warn('export.failed', {
+    // A fault of our own (INTERNAL) is logged at error level with its stack: it is a bug to fix.
+    const isBug = appError.code === 'INTERNAL';
+    logger[isBug ? 'error' : 'warn']('export.failed', {
       code: appError.code,
       reason: appError.message,
       retryable: appError.retryable,
       cause: describeCause(appError),
+      ...(isBug && appError.cause instanceof Error ? { stack: appError.cause.stack } : {}),
     });
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data) await notify(deps, logger, deliveryForFailure(String(job.id), data, appError));

@@ -1,4 +1,3 @@
-import { AppError, isAppError } from '@fluxquery/errors';
 import type { Compression, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { openExportQuery, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
@@ -6,6 +5,7 @@ import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { createDigestStream } from './digest-stream';
+import { createFailureClassifier } from './export-failure';
 import { capRows } from './export-limits';
 import { encoderFor } from './encoder-for';
 import { createExportKey, createFileName } from './export-names';
@@ -61,12 +61,13 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   const stats = { rows: 0 };
   const digest = createDigestStream(limits.maxBytes);
   const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes() });
+  const failures = createFailureClassifier();
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
     const fileName = createFileName(extension, startedAt);
     writer = await deps.storage.createWriter(createExportKey(extension, startedAt), { contentType, fileName });
     const batches = Number.isFinite(limits.maxRows) ? capRows(query.batches, limits.maxRows) : query.batches;
-    const bytes = encoder.encode({ columns: query.columns, batches, stats });
+    const bytes = failures.watchSource(encoder.encode({ columns: query.columns, batches, stats }));
     if (compression === 'gzip') {
       await pipeline(bytes, createGzip({ level: 6, chunkSize: GZIP_CHUNK_BYTES }), digest.stream, writer.stream);
     } else {
@@ -95,9 +96,7 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     await writer
       ?.abort()
       .catch((abortError: unknown) => deps.logger.error('export.abort_failed', { error: abortError }));
-    throw isAppError(error)
-      ? error
-      : new AppError('STORAGE_FAILED', 'the export file could not be written', { cause: error });
+    throw failures.classify(error);
   } finally {
     clearInterval(ticker);
     await query.close();
