@@ -26,6 +26,19 @@ const TRANSIENT_CODES = new Set([
   'PROTOCOL_CONNECTION_LOST',
 ]);
 const ACCESS_ERRNOS = new Set([1044, 1045, 1698]);
+// "User 'fq_reader' has exceeded the 'max_user_connections' resource": busy, not wrong.
+const CONNECTION_LIMIT_ERRNOS = new Set([1203, 1226]);
+const THREAD_STACK_OVERRUN = 1436;
+// 'user'@'host', as in "SELECT command denied to user 'fq_reader'@'10.0.3.7' for table `t`".
+const ACCOUNT = /\s*(to |for )?user '[^']*'@'[^']*'/gi;
+
+/**
+ * The server's own words help the caller fix a query (a syntax error, an unknown table or column),
+ * so they are kept; the export account's name and the worker's host are not the caller's business.
+ */
+function withoutAccounts(message: string): string {
+  return message.replace(ACCOUNT, '').replace(/'[^']*'@'[^']*'/g, 'the export account');
+}
 
 /** Turns a mysql2 error into an AppError whose message the requester may read. */
 export function toQueryError(error: unknown, timeoutMs: number): AppError {
@@ -50,8 +63,26 @@ export function toQueryError(error: unknown, timeoutMs: number): AppError {
     // The server's text names the account and the worker's host: keep it for the log only.
     return new AppError('QUERY_FAILED', 'the export database account was refused access', { cause: error });
   }
-  if (e.sqlMessage)
-    return new AppError('QUERY_FAILED', `MySQL error ${e.errno ?? ''}: ${e.sqlMessage}`, { cause: error });
+  if (e.errno !== undefined && CONNECTION_LIMIT_ERRNOS.has(e.errno)) {
+    return new AppError(
+      'DATABASE_UNAVAILABLE',
+      'the export database account is at its connection limit; try again later',
+      {
+        cause: error,
+      },
+    );
+  }
+  if (e.errno === THREAD_STACK_OVERRUN) {
+    // The server's text gives its thread stack sizes and a mysqld option: the caller needs neither.
+    return new AppError('QUERY_FAILED', 'the query is nested too deeply for the database server; simplify it', {
+      cause: error,
+    });
+  }
+  if (e.sqlMessage) {
+    return new AppError('QUERY_FAILED', `MySQL error ${e.errno ?? ''}: ${withoutAccounts(e.sqlMessage)}`, {
+      cause: error,
+    });
+  }
   return new AppError('DATABASE_UNAVAILABLE', `the database connection failed (${e.code ?? e.message})`, {
     cause: error,
   });

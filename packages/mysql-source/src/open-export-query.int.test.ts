@@ -1,6 +1,9 @@
 import type { RowDataPacket } from 'mysql2';
-import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
+import type { AppError } from '@fluxquery/errors';
+import { createTestDatabase, testServer, type TestDatabase } from '@fluxquery/testkit';
+import { toQueryError } from './mysql-errors';
 import { openExportQuery, type ExportQueryOptions } from './open-export-query';
+import { createReaderAccount } from './reader-account';
 
 let testDb: TestDatabase;
 
@@ -106,6 +109,46 @@ describe('openExportQuery', () => {
       retryable: false,
       message: expect.stringMatching(/no_such_table' doesn't exist/),
     });
+  });
+
+  it('keeps the table in a permission error, but not the export account or its host', async () => {
+    const reader = { ...testDb.connection, user: `fq_e_${Date.now() % 1e6}`, password: 'reader-password-1' };
+    await createReaderAccount(testServer(), { ...reader, host: '%', schemas: [testDb.name], maxConnections: 2 });
+    try {
+      const attempt = openExportQuery({ ...options('SELECT * FROM mysql.user'), connection: reader });
+      const error = (await attempt.then((q) => readAll(q.batches)).catch((e: unknown) => e)) as AppError;
+      expect(error).toMatchObject({ code: 'QUERY_FAILED', retryable: false });
+      expect(error.message).toMatch(/^MySQL error 1142: SELECT command denied for table `mysql`.`user`$/);
+      expect(error.message).not.toContain(reader.user);
+      expect(error.message).not.toMatch(/@|localhost|127\.0\.0\.1/);
+    } finally {
+      await testDb.db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
+    }
+  });
+
+  it.each([
+    [
+      1436,
+      "Thread stack overrun:  260128 bytes used of a 262144 byte stack, and 1136 bytes needed.  Use 'mysqld --thread_stack=#' to specify a bigger stack",
+      'QUERY_FAILED',
+      /nested too deeply/,
+    ],
+    [
+      1226,
+      "User 'fq_reader' has exceeded the 'max_user_connections' resource (current value: 20)",
+      'DATABASE_UNAVAILABLE',
+      /connection limit/,
+    ],
+    [
+      1064,
+      "You have an error in your SQL syntax; check the manual that corresponds to your MariaDB server version for the right syntax to use near 'FORM t' at line 1",
+      'QUERY_FAILED',
+      /near 'FORM t' at line 1/,
+    ],
+  ])('words server error %d for the caller', (errno, sqlMessage, code, message) => {
+    const error = toQueryError(Object.assign(new Error(sqlMessage), { errno, sqlMessage }), 10_000);
+    expect(error).toMatchObject({ code, message: expect.stringMatching(message) });
+    expect(error.message).not.toMatch(/fq_reader|thread_stack|262144/);
   });
 
   it('stops a query that outlives its time limit with QUERY_TIMEOUT', async () => {
