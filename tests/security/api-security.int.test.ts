@@ -288,6 +288,47 @@ describe('the dashboard', () => {
     expect((await request(harness.app).get('/admin/queues').auth('admin', 'correct-horse-battery')).status).toBe(200);
   });
 
+  it('carries the security headers, and never says what serves it', async () => {
+    const res = await request(harness.app).get('/admin/queues').auth('admin', 'correct-horse-battery');
+    expect(res.headers['x-powered-by']).toBeUndefined();
+    expect(res.headers).toMatchObject({
+      'x-content-type-options': 'nosniff',
+      'x-frame-options': 'SAMEORIGIN',
+      'content-security-policy': expect.stringContaining("script-src 'self'"),
+    });
+    const api = await request(harness.app).get('/admin/queues/api/queues').auth('admin', 'correct-horse-battery');
+    expect(api.headers['x-powered-by']).toBeUndefined();
+  });
+
+  it('is read-only by default: no job is added, edited or removed through it, but a failed one can be retried', async () => {
+    const auth = (r: request.Test) => r.auth('admin', 'correct-horse-battery');
+    const created = await postV2(body());
+    const jobId = created.body.job_id as string;
+    const before = await harness.queue.getJob(jobId);
+    const attempts = [
+      auth(request(harness.app).post('/admin/queues/api/queues/exports/add')).send({
+        name: 'export',
+        data: { query: 'SELECT 1' },
+      }),
+      auth(request(harness.app).patch(`/admin/queues/api/queues/exports/${jobId}/update-data`)).send({
+        data: { query: 'SELECT 2' },
+      }),
+      auth(request(harness.app).put(`/admin/queues/api/queues/exports/${jobId}/clean`)),
+      auth(request(harness.app).put('/admin/queues/api/queues/exports/empty')),
+      auth(request(harness.app).put('/admin/queues/api/queues/exports/obliterate')),
+    ];
+    for (const attempt of attempts) {
+      const res = await attempt;
+      expect(res.status).toBe(403);
+      expect(res.body.error.code).toBe('FORBIDDEN');
+    }
+    const after = await harness.queue.getJob(jobId);
+    expect(after?.data).toEqual(before?.data);
+    // A retry reaches the board (which answers for itself), not our refusal.
+    const retry = await auth(request(harness.app).put('/admin/queues/api/queues/exports/retry/failed'));
+    expect(retry.status).not.toBe(403);
+  });
+
   it('shows both queues: exports and their deliveries', async () => {
     const res = await request(harness.app).get('/admin/queues/api/queues').auth('admin', 'correct-horse-battery');
     expect(res.status).toBe(200);

@@ -4,6 +4,7 @@ import type { Logger } from '@fluxquery/logger';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
 import type { RequestGuards } from './request-guards';
+import type { DashboardOptions } from './dashboard';
 
 /** Everything a route needs, handed in once; there are no module-level singletons. */
 export interface ApiDeps {
@@ -29,5 +30,5 @@ export interface ApiDeps {
   /** Unix milliseconds; tests may move the clock. */
   now?: () => number;
   /** Bull Board credentials; absent or empty password: no dashboard. */
-  dashboard?: { user: string; password: string };
+  dashboard?: DashboardOptions;
 }

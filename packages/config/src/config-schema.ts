@@ -121,6 +121,8 @@ export const envSchema = Joi.object({
       then: Joi.string().min(12).allow(''),
       otherwise: Joi.any().default('admin'),
     }),
+  // read-only: look and retry only; full: every Bull Board action, editing job data included.
+  DASHBOARD_MODE: Joi.string().valid('read-only', 'full').default('read-only'),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
 })
   // The environment holds much more than our variables (PATH, HOME, ...): those are not ours to judge.

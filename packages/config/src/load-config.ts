@@ -41,7 +41,7 @@ export interface Config {
   maxBodyBytes: number;
   jobRetentionMs: number;
   /** Empty password: the dashboard is not mounted. */
-  dashboard: { user: string; password: string };
+  dashboard: { user: string; password: string; mode: 'read-only' | 'full' };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -71,6 +71,7 @@ interface Env extends DeliveryEnv {
   MAX_BODY_BYTES: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
+  DASHBOARD_MODE: 'read-only' | 'full';
   LOG_LEVEL: Config['logLevel'];
 }
 
@@ -114,7 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
-    dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD },
+    dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },
     logLevel: v.LOG_LEVEL,
   };
   return deepFreeze(config);

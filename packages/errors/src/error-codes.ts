@@ -13,6 +13,7 @@ export const ERROR_CODES = {
   UNAUTHORIZED: { status: 401, retryable: false },
   REPLAYED_REQUEST: { status: 401, retryable: false },
   UNKNOWN_KEY: { status: 401, retryable: false },
+  FORBIDDEN: { status: 403, retryable: false },
   SCHEMA_NOT_ALLOWED: { status: 403, retryable: false },
   RECIPIENT_NOT_ALLOWED: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
