@@ -25,6 +25,8 @@ export interface ApiDeps {
   /** The database of MYSQL_DSN, where unqualified tables live. */
   defaultSchema: string;
   maxBodyBytes: number;
+  /** How long an Idempotency-Key is remembered: JOB_RETENTION, as long as the job it names. */
+  idempotencyTtlMs?: number;
   /** ±seconds around the server clock in which a signed request is accepted. */
   signatureWindowSeconds?: number;
   /** Unix milliseconds; tests may move the clock. */

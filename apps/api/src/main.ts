@@ -34,6 +34,7 @@ function main(): void {
     guards: createRedisGuards(redis),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
+    idempotencyTtlMs: config.jobRetentionMs,
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
   const server = createHttpServer(app).listen(config.serverPort, () => {

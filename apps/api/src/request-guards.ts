@@ -13,6 +13,10 @@ export interface RequestGuards {
   rememberOnce(id: string, ttlSeconds: number): Promise<boolean>;
   /** Counts one request in `bucket`'s current window and says whether it is within `limit`. */
   hit(bucket: string, limit: number, windowMs: number): Promise<RateResult>;
+  /** Stores `value` under `id` unless something is there already; returns what was there, or null. */
+  claim(id: string, value: string, ttlSeconds: number): Promise<string | null>;
+  /** Forgets a claim whose work did not happen. */
+  release(id: string): Promise<void>;
 }
 
 // A fixed window: INCR, and the first request of a window sets its expiry. One round trip, atomic.
@@ -30,6 +34,13 @@ export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
         REDIS_TIMEOUT_MS,
       );
       return result === 'OK';
+    },
+    async claim(id, value, ttlSeconds) {
+      // SET … NX GET (Redis 7): one round trip, atomic; the value that was there comes back.
+      return withTimeout(redis.set(`${prefix}:claim:${id}`, value, 'EX', ttlSeconds, 'NX', 'GET'), REDIS_TIMEOUT_MS);
+    },
+    async release(id) {
+      await withTimeout(redis.del(`${prefix}:claim:${id}`), REDIS_TIMEOUT_MS);
     },
     async hit(bucket, limit, windowMs) {
       const [count, ttl] = (await withTimeout(

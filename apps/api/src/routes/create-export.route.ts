@@ -6,16 +6,41 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from '../context';
 import { parseExportRequest } from '../export-request';
+import { claimIdempotencyKey } from '../idempotency';
 import { withTimeout } from '../with-timeout';
+
+// As long as finished jobs are kept by default (JOB_RETENTION); main.ts passes the configured value.
+const DEFAULT_IDEMPOTENCY_TTL_MS = 7 * 24 * 3_600_000;
 
 /** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {
   return async (req: Request, res: Response): Promise<void> => {
     const client = req.client as ClientKey;
-    const request = parseExportRequest(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0));
+    const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const request = parseExportRequest(body);
     checkSelectQuery(request.query, { defaultSchema: deps.defaultSchema, allowedSchemas: client.allowedSchemas });
     checkRecipient(request.email, client);
     const jobId = randomUUID();
+    const idempotencyKey = req.get('idempotency-key');
+    const claim = idempotencyKey
+      ? await claimIdempotencyKey(deps.guards, {
+          keyId: client.keyId,
+          idempotencyKey,
+          body,
+          jobId,
+          ttlMs: deps.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+        })
+      : undefined;
+    if (claim?.existingJobId) {
+      // The same request again: the job the first one made, not a second export.
+      const existing = claim.existingJobId;
+      res.setHeader('Idempotent-Replayed', 'true');
+      res
+        .status(202)
+        .location(`/export/${existing}`)
+        .json({ job_id: existing, status_url: `/export/${existing}` });
+      return;
+    }
     const { maxRows, maxBytes, timeoutMs } = client.limits;
     const data: ExportJobData = {
       schemaVersion: EXPORT_SCHEMA_VERSION,
@@ -26,7 +51,8 @@ export function createExportRoute(deps: ApiDeps) {
       limits: { maxRows, maxBytes, timeoutMs },
       requestedAt: new Date().toISOString(),
     };
-    await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch((error: unknown) => {
+    await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch(async (error: unknown) => {
+      await claim?.release();
       throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
     });
     deps.logger.info('export.queued', { requestId: req.requestId, jobId, keyId: client.keyId, format: data.format });
