@@ -1,5 +1,5 @@
-import { createApp, createRedisGuards } from '@fluxquery/api';
-import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createApp, createCancelledJobs, createRedisGuards } from '@fluxquery/api';
+import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createDownloadToken, signV1 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';
@@ -277,6 +277,8 @@ describe('when Redis is unreachable', () => {
       deliveries,
       storage: createLocalStorage({ root: tmpdir() }),
       links: TEST_LINKS,
+      cancelFlags: createCancelFlags(redis, 'fqtest:down'),
+      cancelled: createCancelledJobs(redis, 'fqtest:down'),
       pingRedis: async () => void (await redis.ping()),
       logger: createSilentLogger(),
       clients: [testClient('default', [SECRET], ['fq_any'])],

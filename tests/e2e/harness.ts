@@ -1,6 +1,12 @@
-import { createApp, createRedisGuards } from '@fluxquery/api';
+import { createApp, createCancelledJobs, createRedisGuards } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
-import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
+import {
+  createCancelFlags,
+  createDeliveryQueue,
+  createExportQueue,
+  type DeliveryQueue,
+  type ExportQueue,
+} from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
@@ -116,6 +122,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     deliveries,
     storage,
     links: TEST_LINKS,
+    cancelFlags: createCancelFlags(redis, prefix),
+    cancelled: createCancelledJobs(redis, prefix),
     pingRedis: async () => void (await redis.ping()),
     logger,
     clients,
@@ -155,6 +163,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
           enqueueDelivery: enqueueDeliveryOn(deliveries),
+          cancelFlags: createCancelFlags(newWorkerRedis(), prefix),
         },
         { connection: newWorkerRedis(), prefix, concurrency: 2 },
       );

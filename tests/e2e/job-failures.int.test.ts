@@ -1,6 +1,7 @@
 import {
   EXPORT_JOB_NAME,
   EXPORT_SCHEMA_VERSION,
+  createCancelFlags,
   createExportQueue,
   type DeliveryJobData,
   type ExportQueue,
@@ -37,6 +38,7 @@ beforeAll(async () => {
       isCompressedByDefault: false,
       timeoutMs: 5_000,
       enqueueDelivery: async (delivery) => void deliveries.push(delivery),
+      cancelFlags: createCancelFlags(workerRedis, prefix),
     },
     { connection: workerRedis, prefix, concurrency: 1 },
   );

@@ -7,6 +7,7 @@ import { createErrorHandler } from './middleware/error-handler';
 import { assignRequestId } from './middleware/request-id';
 import { rateLimit } from './middleware/rate-limit';
 import { verifySignature } from './middleware/verify-signature';
+import { cancelExportRoute } from './routes/cancel-export.route';
 import { createExportRoute } from './routes/create-export.route';
 import { downloadRoute } from './routes/download.route';
 import { getExportRoute } from './routes/get-export.route';
@@ -51,6 +52,7 @@ export function createApp(deps: ApiDeps): Express {
     createExportRoute(deps),
   );
   exportsRouter.get('/:id', getExportRoute(deps));
+  exportsRouter.delete('/:id', cancelExportRoute(deps));
   app.use('/export', exportsRouter);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -1,10 +1,14 @@
 import type { ClientKey } from '@fluxquery/config';
-import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
+import type { CancelFlags, DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
+import type { CancelledJobs } from './cancelled-jobs';
 import type { RequestGuards } from './request-guards';
 import type { DashboardOptions } from './dashboard';
+
+/** JOB_RETENTION's default, for deps that do not say. */
+export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
 
 /** Everything a route needs, handed in once; there are no module-level singletons. */
 export interface ApiDeps {
@@ -25,8 +29,12 @@ export interface ApiDeps {
   /** The database of MYSQL_DSN, where unqualified tables live. */
   defaultSchema: string;
   maxBodyBytes: number;
-  /** How long an Idempotency-Key is remembered: JOB_RETENTION, as long as the job it names. */
-  idempotencyTtlMs?: number;
+  /** JOB_RETENTION: how long finished jobs, idempotency keys and cancelled jobs' statuses are kept. */
+  jobRetentionMs?: number;
+  /** DELETE /export/:id leaves its request here for the workers. */
+  cancelFlags: CancelFlags;
+  /** The final status of jobs cancelled while they waited (BullMQ removes those jobs). */
+  cancelled: CancelledJobs;
   /** ±seconds around the server clock in which a signed request is accepted. */
   signatureWindowSeconds?: number;
   /** Unix milliseconds; tests may move the clock. */

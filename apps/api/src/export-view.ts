@@ -66,7 +66,7 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
   };
 }
 
-function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']) {
+export function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']) {
   if (!delivery) {
     // The worker queues the delivery before it finishes the export, so a finished export without
     // one never had it queued (Redis refused it, or the export predates delivery).

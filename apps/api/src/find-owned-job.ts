@@ -7,26 +7,38 @@ import { withTimeout } from './with-timeout';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+export const notFound = () =>
+  new AppError('NOT_FOUND', 'no export job has this id (finished jobs are kept for a limited time)');
+
 /**
- * The export job `id` with its delivery, if it belongs to `keyId`. To any other key a job does not
- * exist (404), so ids cannot be probed. Each state is read before its job (see export-view.ts).
+ * The export job `id` with its delivery, if it belongs to `keyId`; undefined when there is none
+ * (to any other key a job does not exist, so ids cannot be probed). Each state is read before its
+ * job (see export-view.ts).
  */
-export async function findOwnedJob(deps: ApiDeps, id: string, keyId: string | undefined): Promise<JobSnapshot> {
-  if (!UUID.test(id)) throw new AppError('NOT_FOUND', 'no export job has this id');
-  const snapshot = await withTimeout(
-    (async (): Promise<JobSnapshot | undefined> => {
-      const state = await deps.queue.getJobState(id);
-      const job = await deps.queue.getJob(id);
-      if (!job || (job.data.keyId ?? DEFAULT_KEY_ID) !== keyId) return undefined;
-      const deliveryState = await deps.deliveries.getJobState(deliveryJobId(id));
-      const deliveryJob = await deps.deliveries.getJob(deliveryJobId(id));
-      return { job, state, ...(deliveryJob ? { delivery: { job: deliveryJob, state: deliveryState } } : {}) };
-    })(),
-    5_000,
-  ).catch((error: unknown) => {
+export async function findOwnedJob(
+  deps: ApiDeps,
+  id: string,
+  keyId: string | undefined,
+): Promise<JobSnapshot | undefined> {
+  if (!UUID.test(id)) throw notFound();
+  return readJobStore(async () => {
+    const state = await deps.queue.getJobState(id);
+    const job = await deps.queue.getJob(id);
+    if (!job || (job.data.keyId ?? DEFAULT_KEY_ID) !== keyId) return undefined;
+    const delivery = await findDelivery(deps, id);
+    return { job, state, ...(delivery ? { delivery } : {}) };
+  });
+}
+
+export async function findDelivery(deps: ApiDeps, exportJobId: string): Promise<JobSnapshot['delivery']> {
+  const state = await deps.deliveries.getJobState(deliveryJobId(exportJobId));
+  const job = await deps.deliveries.getJob(deliveryJobId(exportJobId));
+  return job ? { job, state } : undefined;
+}
+
+/** Redis calls for a request, with a time limit: an outage is a 503, never a hung request. */
+export async function readJobStore<T>(read: () => Promise<T>): Promise<T> {
+  return withTimeout(read(), 5_000).catch((error: unknown) => {
     throw new AppError('SERVICE_UNAVAILABLE', 'the job store is unavailable; try again shortly', { cause: error });
   });
-  if (!snapshot)
-    throw new AppError('NOT_FOUND', 'no export job has this id (finished jobs are kept for a limited time)');
-  return snapshot;
 }

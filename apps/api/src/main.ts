@@ -1,10 +1,11 @@
 import { loadConfig } from '@fluxquery/config';
-import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger } from '@fluxquery/logger';
 import { createStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
+import { createCancelledJobs } from './cancelled-jobs';
 import { createHttpServer } from './http-server';
 import { createRedisGuards } from './request-guards';
 
@@ -34,7 +35,9 @@ function main(): void {
     guards: createRedisGuards(redis),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
-    idempotencyTtlMs: config.jobRetentionMs,
+    jobRetentionMs: config.jobRetentionMs,
+    cancelFlags: createCancelFlags(redis),
+    cancelled: createCancelledJobs(redis),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
   const server = createHttpServer(app).listen(config.serverPort, () => {

@@ -3,6 +3,7 @@ import {
   DELIVERY_SCHEMA_VERSION,
   formatFailure,
   parseExportJobData,
+  type CancelFlags,
   type DeliveryJobData,
   type ExportJobData,
   type ExportJobResult,
@@ -10,6 +11,7 @@ import {
 } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { UnrecoverableError, type Job } from 'bullmq';
+import { watchForCancel } from './cancel-watch';
 import { runExport, type ExportDeps } from './run-export';
 
 export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
@@ -17,6 +19,8 @@ export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NA
 export interface ExportJobDeps extends ExportDeps {
   /** Puts the delivery job (email) on its own queue; delivery is never part of the export. */
   enqueueDelivery(data: DeliveryJobData): Promise<void>;
+  /** Where DELETE /export/:id leaves its request. */
+  cancelFlags: CancelFlags;
 }
 
 /**
@@ -32,14 +36,17 @@ export async function processExportJob(
 ): Promise<ExportJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   let data: ExportJobData | undefined;
+  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, signal);
   try {
     data = parseExportJobData(job.data);
+    // Cancelled while it waited: no query runs at all.
+    if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
     logger.info('export.started', { format: data.format, requestId: data.requestId });
     const result = await runExport({ ...deps, logger }, data, {
       onProgress: (progress) => {
         job.updateProgress(progress).catch((error: unknown) => logger.warn('export.progress_failed', { error }));
       },
-      ...(signal ? { signal } : {}),
+      signal: cancel.signal,
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     await notify(deps, logger, deliveryForResult(String(job.id), data, result));
@@ -61,6 +68,8 @@ export async function processExportJob(
     if (isFinal && data) await notify(deps, logger, deliveryForFailure(String(job.id), data, appError));
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
+  } finally {
+    cancel.stop();
   }
 }
 

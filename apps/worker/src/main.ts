@@ -1,5 +1,5 @@
 import { describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
-import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
@@ -42,6 +42,7 @@ async function main(): Promise<void> {
       maxRows: config.limits.maxRows,
       maxBytes: config.limits.maxBytes,
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue),
+      cancelFlags: createCancelFlags(connection),
     },
     { connection, concurrency: config.workerCount },
   );

@@ -40,3 +40,4 @@ export {
   type QueueOptions,
 } from './job-catalog';
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
+export { createCancelFlags, type CancelFlags } from './cancel-flags';

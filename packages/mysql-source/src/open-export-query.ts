@@ -1,5 +1,6 @@
 import { AppError } from '@fluxquery/errors';
 import { createConnection, type Connection, type FieldPacket, type RowDataPacket } from 'mysql2';
+import type { Socket } from 'node:net';
 import { describeColumn, type ColumnInfo } from './column-kinds';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
@@ -75,6 +76,10 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
       // server is gone), and nothing waits on our side for it but close().
       const threadId = connection.threadId;
       connection.destroy();
+      // mysql2's destroy() only half-closes (end()): the server, blocked writing into our full,
+      // unread receive buffer, then sits in "Writing to net" until net_write_timeout (60 s) even
+      // after KILL. Destroying the socket itself resets the connection, and its write fails now.
+      (connection as unknown as { stream?: Socket }).stream?.destroy();
       dropping = killServerQuery(options.connection, threadId);
     }
     return dropping;

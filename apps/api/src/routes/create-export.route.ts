@@ -4,13 +4,10 @@ import { EXPORT_JOB_NAME, EXPORT_SCHEMA_VERSION, type ExportJobData } from '@flu
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { ApiDeps } from '../context';
+import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { parseExportRequest } from '../export-request';
 import { claimIdempotencyKey } from '../idempotency';
 import { withTimeout } from '../with-timeout';
-
-// As long as finished jobs are kept by default (JOB_RETENTION); main.ts passes the configured value.
-const DEFAULT_IDEMPOTENCY_TTL_MS = 7 * 24 * 3_600_000;
 
 /** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {
@@ -28,7 +25,7 @@ export function createExportRoute(deps: ApiDeps) {
           idempotencyKey,
           body,
           jobId,
-          ttlMs: deps.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+          ttlMs: deps.jobRetentionMs ?? DEFAULT_RETENTION_MS,
         })
       : undefined;
     if (claim?.existingJobId) {

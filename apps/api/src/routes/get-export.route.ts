@@ -1,12 +1,21 @@
 import type { Request, Response } from 'express';
 import type { ApiDeps } from '../context';
-import { describeExportJob } from '../export-view';
-import { findOwnedJob } from '../find-owned-job';
+import { describeDelivery, describeExportJob } from '../export-view';
+import { findDelivery, findOwnedJob, notFound, readJobStore } from '../find-owned-job';
 
 /** GET /export/:id: the job's status, progress and, once done, its file or its error, and its delivery. */
 export function getExportRoute(deps: ApiDeps) {
   return async (req: Request, res: Response): Promise<void> => {
-    const snapshot = await findOwnedJob(deps, String(req.params.id ?? ''), req.client?.keyId);
-    res.json(describeExportJob(snapshot, deps.links));
+    const id = String(req.params.id ?? '');
+    const snapshot = await findOwnedJob(deps, id, req.client?.keyId);
+    if (snapshot) {
+      res.json(describeExportJob(snapshot, deps.links));
+      return;
+    }
+    // A job cancelled while it waited is gone from the queue; its final status was kept.
+    const cancelled = await readJobStore(() => deps.cancelled.find(id));
+    if (!cancelled || cancelled.keyId !== req.client?.keyId) throw notFound();
+    const delivery = await readJobStore(() => findDelivery(deps, id));
+    res.json({ ...cancelled.view, delivery: { email: describeDelivery(true, delivery) } });
   };
 }

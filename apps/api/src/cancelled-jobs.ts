@@ -1,0 +1,24 @@
+import type { Redis } from 'ioredis';
+import { withTimeout } from './with-timeout';
+
+/**
+ * What a poller sees of a job that was cancelled while it waited: BullMQ removes the job, so its
+ * final status is kept here, as long as finished jobs are kept, for the key that owned it.
+ */
+export interface CancelledJobs {
+  remember(jobId: string, record: { keyId: string; view: Record<string, unknown> }, ttlMs: number): Promise<void>;
+  find(jobId: string): Promise<{ keyId: string; view: Record<string, unknown> } | undefined>;
+}
+
+export function createCancelledJobs(redis: Redis, prefix = 'fq'): CancelledJobs {
+  const key = (jobId: string) => `${prefix}:cancelled:${jobId}`;
+  return {
+    async remember(jobId, record, ttlMs) {
+      await withTimeout(redis.set(key(jobId), JSON.stringify(record), 'PX', ttlMs), 2_000);
+    },
+    async find(jobId) {
+      const text = await withTimeout(redis.get(key(jobId)), 2_000);
+      return text ? (JSON.parse(text) as { keyId: string; view: Record<string, unknown> }) : undefined;
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { AppError } from '@fluxquery/errors';
+import {
+  DELIVERY_JOB_NAME,
+  DELIVERY_SCHEMA_VERSION,
+  deliveryJobId,
+  parseFailure,
+  toExportStatus,
+} from '@fluxquery/export-job';
+import type { Request, Response } from 'express';
+import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
+import { describeExportJob, type JobSnapshot } from '../export-view';
+import { findOwnedJob, notFound, readJobStore } from '../find-owned-job';
+
+/**
+ * DELETE /export/:id, for the key's own jobs. A waiting job is removed at once (200, CANCELLED). A
+ * running one is flagged: whichever worker runs it sees the flag within a second, kills the query
+ * and removes the partial file (202; the status turns CANCELLED). A finished job answers 409.
+ */
+export function cancelExportRoute(deps: ApiDeps) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const id = String(req.params.id ?? '');
+    const snapshot = await findOwnedJob(deps, id, req.client?.keyId);
+    if (!snapshot) {
+      const cancelled = await readJobStore(() => deps.cancelled.find(id));
+      if (cancelled?.keyId === req.client?.keyId) throw alreadyFinished('CANCELLED');
+      throw notFound();
+    }
+    const status = toExportStatus(snapshot.state, parseFailure(snapshot.job.failedReason));
+    if (status !== 'PENDING' && status !== 'PROCESSING') throw alreadyFinished(status);
+    // The flag first: a worker that takes the job between here and the removal refuses it.
+    await readJobStore(() => deps.cancelFlags.request(id));
+    if (status === 'PENDING' && (await removeWaiting(snapshot))) {
+      const view = await recordCancelled(deps, snapshot, req.client?.keyId ?? '');
+      res.json(view);
+      return;
+    }
+    res.status(202).json({ job_id: id, status: 'PROCESSING', cancel_requested: true, status_url: `/export/${id}` });
+  };
+}
+
+/** False when a worker took the job meanwhile (BullMQ will not remove a locked job). */
+async function removeWaiting(snapshot: JobSnapshot): Promise<boolean> {
+  return snapshot.job.remove().then(
+    () => true,
+    () => false,
+  );
+}
+
+async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot, keyId: string) {
+  const { job } = snapshot;
+  const now = new Date().toISOString();
+  const error = { code: 'CANCELLED', message: 'the export was cancelled before it started' };
+  const { delivery: _delivery, ...base } = describeExportJob(snapshot, deps.links);
+  const view = { ...base, status: 'CANCELLED', finished_at: now, result: null, error };
+  await readJobStore(async () => {
+    await deps.cancelled.remember(String(job.id), { keyId, view }, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
+    // The requester hears of it, as of any export that ends without a file.
+    await deps.deliveries.add(
+      DELIVERY_JOB_NAME,
+      {
+        schemaVersion: DELIVERY_SCHEMA_VERSION,
+        exportJobId: String(job.id),
+        requestId: job.data.requestId,
+        ...(job.data.keyId ? { keyId: job.data.keyId } : {}),
+        email: job.data.email,
+        outcome: 'failed',
+        failure: error,
+      },
+      { jobId: deliveryJobId(String(job.id)) },
+    );
+  });
+  return view;
+}
+
+const alreadyFinished = (status: string) =>
+  new AppError('ALREADY_FINISHED', `the export is already ${status.toLowerCase()} and cannot be cancelled`);

@@ -1,0 +1,26 @@
+import type { Redis } from 'ioredis';
+
+/**
+ * A cancel request, as the api leaves it for whichever worker runs (or will take) the job. A flag
+ * in Redis rather than a message: a worker that was busy or reconnecting still sees it, and each
+ * running export looks once a second, so it stops within about a second on any process.
+ */
+export interface CancelFlags {
+  request(jobId: string): Promise<void>;
+  isRequested(jobId: string): Promise<boolean>;
+}
+
+// Longer than any export may run; afterwards the job is finished either way.
+const FLAG_TTL_SECONDS = 24 * 3600;
+
+export function createCancelFlags(redis: Redis, prefix = 'fq'): CancelFlags {
+  const key = (jobId: string) => `${prefix}:cancel:${jobId}`;
+  return {
+    async request(jobId) {
+      await redis.set(key(jobId), '1', 'EX', FLAG_TTL_SECONDS);
+    },
+    async isRequested(jobId) {
+      return (await redis.exists(key(jobId))) === 1;
+    },
+  };
+}
