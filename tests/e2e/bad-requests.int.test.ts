@@ -279,6 +279,7 @@ describe('when Redis is unreachable', () => {
       links: TEST_LINKS,
       cancelFlags: createCancelFlags(redis, 'fqtest:down'),
       cancelled: createCancelledJobs(redis, 'fqtest:down'),
+      sealSecret: 'test-job-seal-secret-0123456789',
       pingRedis: async () => void (await redis.ping()),
       logger: createSilentLogger(),
       clients: [testClient('default', [SECRET], ['fq_any'])],

@@ -36,6 +36,8 @@ import request from 'supertest';
 import { createTestReader } from './test-reader';
 
 export const SECRET = 'devsecret';
+/** JOB_SEAL_SECRET in tests: shared by the api and the workers, as in a deployment. */
+export const TEST_SEAL_SECRET = 'test-job-seal-secret-0123456789';
 
 export const TEST_LIMITS: ClientLimits = {
   maxRows: 10_000_000,
@@ -124,6 +126,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     links: TEST_LINKS,
     cancelFlags: createCancelFlags(redis, prefix),
     cancelled: createCancelledJobs(redis, prefix),
+    sealSecret: TEST_SEAL_SECRET,
     pingRedis: async () => void (await redis.ping()),
     logger,
     clients,
@@ -162,13 +165,17 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           isCompressedByDefault: workerOptions.compressByDefault ?? false,
           timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
-          enqueueDelivery: enqueueDeliveryOn(deliveries),
+          enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
           cancelFlags: createCancelFlags(newWorkerRedis(), prefix),
+          sealSecret: TEST_SEAL_SECRET,
+          clients,
+          defaultSchema: testDb.name,
         },
         { connection: newWorkerRedis(), prefix, concurrency: 2 },
       );
       const deliveryWorker = createDeliveryWorker(
         {
+          sealSecret: TEST_SEAL_SECRET,
           storage,
           mailer,
           logger,

@@ -1,5 +1,7 @@
 import {
   EXPORT_JOB_NAME,
+  EXPORT_QUEUE_NAME,
+  sealJob,
   EXPORT_SCHEMA_VERSION,
   createCancelFlags,
   createExportQueue,
@@ -14,6 +16,8 @@ import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { SECRET, TEST_SEAL_SECRET, testClient } from './harness';
 
 let prefix: string;
 let redis: Redis;
@@ -39,6 +43,9 @@ beforeAll(async () => {
       timeoutMs: 5_000,
       enqueueDelivery: async (delivery) => void deliveries.push(delivery),
       cancelFlags: createCancelFlags(workerRedis, prefix),
+      sealSecret: TEST_SEAL_SECRET,
+      clients: [testClient('default', [SECRET], ['none'])],
+      defaultSchema: 'none',
     },
     { connection: workerRedis, prefix, concurrency: 1 },
   );
@@ -62,14 +69,27 @@ const data = (overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
+/** Adds a job as the api does: sealed, under its own id. */
+const addSealed = (payload: object, options: { attempts: number } = { attempts: 3 }) => {
+  const jobId = randomUUID();
+  return queue.add(EXPORT_JOB_NAME, sealJob(TEST_SEAL_SECRET, EXPORT_QUEUE_NAME, jobId, payload) as never, {
+    jobId,
+    backoff: { type: 'fixed', delay: 50 },
+    ...options,
+  });
+};
+
+const failedJob = (id: string) =>
+  waitFor(async () => {
+    // State first, then the job: the job hash is never older than the state read before it.
+    const state = await queue.getJobState(id);
+    return state === 'failed' ? queue.getJob(id) : undefined;
+  });
+
 describe('job failures', () => {
   it('retries a database outage with backoff, then fails with the reason and its code', async () => {
-    const job = await queue.add(EXPORT_JOB_NAME, data(), { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
-    const failed = await waitFor(async () => {
-      // State first, then the job: the job hash is never older than the state read before it.
-      const state = await queue.getJobState(job.id!);
-      return state === 'failed' ? queue.getJob(job.id!) : undefined;
-    });
+    const job = await addSealed(data());
+    const failed = await failedJob(job.id!);
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toMatch(/^\[DATABASE_UNAVAILABLE\] the database could not be reached/);
     // One failure notice, after the last attempt only.
@@ -83,17 +103,38 @@ describe('job failures', () => {
     ]);
   });
 
-  it('fails a payload from a foreign producer at once, without retrying', async () => {
-    const job = await queue.add(EXPORT_JOB_NAME, data({ schemaVersion: 99, query: 42 }), {
-      attempts: 3,
-      backoff: { type: 'fixed', delay: 50 },
-    });
-    const failed = await waitFor(async () => {
-      // State first, then the job: the job hash is never older than the state read before it.
-      const state = await queue.getJobState(job.id!);
-      return state === 'failed' ? queue.getJob(job.id!) : undefined;
-    });
+  it('fails a sealed payload it cannot read at once, without retrying', async () => {
+    const job = await addSealed(data({ schemaVersion: 99, query: 42 }));
+    const failed = await failedJob(job.id!);
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/^\[INVALID_JOB\] the job payload is invalid/);
+  });
+});
+
+describe('jobs the api did not queue', () => {
+  it('refuses a job added straight to Redis, without a seal, before anything runs', async () => {
+    const job = await queue.add(EXPORT_JOB_NAME, data(), { attempts: 3, backoff: { type: 'fixed', delay: 50 } });
+    const failed = await failedJob(job.id!);
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/^\[JOB_SEAL_INVALID\] the job was not queued by the api/);
+    // Its recipient came from whoever planted it: nobody is mailed.
+    expect(deliveries.filter((d) => d.exportJobId === job.id)).toEqual([]);
+  });
+
+  it('refuses a sealed job whose data was changed after it was queued', async () => {
+    const job = await addSealed(data({ query: 'SELECT 1' }), { attempts: 3 });
+    // As Bull Board's "update data" or redis-cli would, before a worker takes it.
+    await worker.pause();
+    await job.updateData({ ...(job.data as object), query: 'SELECT 2', email: 'attacker@example.com' } as never);
+    await worker.resume();
+    const failed = await failedJob(job.id!);
+    expect(failed.failedReason).toMatch(/^\[JOB_SEAL_INVALID\]/);
+  });
+
+  it('runs the SQL guard and the key\u2019s schemas again on a sealed job', async () => {
+    const job = await addSealed(data({ query: 'SELECT * FROM mysql.user' }));
+    const failed = await failedJob(job.id!);
+    expect(failed.attemptsMade).toBe(1);
+    expect(failed.failedReason).toMatch(/^\[INVALID_QUERY\] the system schema mysql/);
   });
 });

@@ -31,6 +31,8 @@ export interface ApiDeps {
   maxBodyBytes: number;
   /** JOB_RETENTION: how long finished jobs, idempotency keys and cancelled jobs' statuses are kept. */
   jobRetentionMs?: number;
+  /** JOB_SEAL_SECRET: every job the api queues is sealed with it, and the workers check the seal. */
+  sealSecret: string;
   /** DELETE /export/:id leaves its request here for the workers. */
   cancelFlags: CancelFlags;
   /** The final status of jobs cancelled while they waited (BullMQ removes those jobs). */

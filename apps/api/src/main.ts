@@ -36,6 +36,7 @@ function main(): void {
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     jobRetentionMs: config.jobRetentionMs,
+    sealSecret: config.jobSealSecret,
     cancelFlags: createCancelFlags(redis),
     cancelled: createCancelledJobs(redis),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),

@@ -14,6 +14,8 @@ import { createDownloadLink } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
 
 export interface DeliveryDeps {
+  /** JOB_SEAL_SECRET: a delivery runs only when the api or a worker queued it unchanged. */
+  sealSecret: string;
   storage: Storage;
   mailer: Mailer;
   logger: Logger;

@@ -1,6 +1,8 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
+  DELIVERY_QUEUE_NAME,
   formatFailure,
+  hasValidSeal,
   parseDeliveryJobData,
   type DELIVERY_JOB_NAME,
   type DeliveryJobData,
@@ -15,6 +17,12 @@ export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVER
 export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
+    if (!hasValidSeal(deps.sealSecret, DELIVERY_QUEUE_NAME, job.id, job.data)) {
+      throw new AppError(
+        'JOB_SEAL_INVALID',
+        'the delivery was not queued by the service, or was changed; it was refused',
+      );
+    }
     const data = parseDeliveryJobData(job.data);
     const result = await deliverExport({ ...deps, logger }, data);
     logger.info('delivery.done', {
@@ -28,7 +36,11 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
     const appError = isAppError(error)
       ? error
       : new AppError('EMAIL_FAILED', 'the email could not be sent', { cause: error });
-    logger.warn('delivery.failed', { code: appError.code, reason: appError.message, retryable: appError.retryable });
+    logger[appError.code === 'JOB_SEAL_INVALID' ? 'error' : 'warn']('delivery.failed', {
+      code: appError.code,
+      reason: appError.message,
+      retryable: appError.retryable,
+    });
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
   }

@@ -2,7 +2,6 @@ import { AppError, isAppError } from '@fluxquery/errors';
 import {
   DELIVERY_SCHEMA_VERSION,
   formatFailure,
-  parseExportJobData,
   type CancelFlags,
   type DeliveryJobData,
   type ExportJobData,
@@ -13,10 +12,11 @@ import type { Logger } from '@fluxquery/logger';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
 import { runExport, type ExportDeps } from './run-export';
+import { checkExportJob, type JobPolicy } from './trusted-job';
 
 export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 
-export interface ExportJobDeps extends ExportDeps {
+export interface ExportJobDeps extends ExportDeps, JobPolicy {
   /** Puts the delivery job (email) on its own queue; delivery is never part of the export. */
   enqueueDelivery(data: DeliveryJobData): Promise<void>;
   /** Where DELETE /export/:id leaves its request. */
@@ -38,7 +38,7 @@ export async function processExportJob(
   let data: ExportJobData | undefined;
   const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, signal);
   try {
-    data = parseExportJobData(job.data);
+    data = checkExportJob(deps, job.id, job.data);
     // Cancelled while it waited: no query runs at all.
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
     logger.info('export.started', { format: data.format, requestId: data.requestId });
@@ -55,8 +55,9 @@ export async function processExportJob(
     const appError = isAppError(error)
       ? error
       : new AppError('INTERNAL', 'the export failed unexpectedly', { cause: error });
-    // A fault of our own (INTERNAL) is logged at error level with its stack: it is a bug to fix.
-    const isBug = appError.code === 'INTERNAL';
+    // A fault of our own (INTERNAL) is logged at error level with its stack: it is a bug to fix. A
+    // refused seal is an attack or a misconfiguration (two JOB_SEAL_SECRETs): an operator must see it.
+    const isBug = appError.code === 'INTERNAL' || appError.code === 'JOB_SEAL_INVALID';
     logger[isBug ? 'error' : 'warn']('export.failed', {
       code: appError.code,
       reason: appError.message,

@@ -41,13 +41,17 @@ async function main(): Promise<void> {
       timeoutMs: config.limits.timeoutMs,
       maxRows: config.limits.maxRows,
       maxBytes: config.limits.maxBytes,
-      enqueueDelivery: enqueueDeliveryOn(deliveryQueue),
+      enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
       cancelFlags: createCancelFlags(connection),
+      sealSecret: config.jobSealSecret,
+      clients: config.clients,
+      defaultSchema: config.mysql.database,
     },
     { connection, concurrency: config.workerCount },
   );
   const deliveryWorker = createDeliveryWorker(
     {
+      sealSecret: config.jobSealSecret,
       storage,
       mailer,
       logger,

@@ -81,6 +81,12 @@ export const envSchema = Joi.object({
     then: Joi.string().min(32).required(),
     otherwise: Joi.string().min(16).default('dev-download-link-secret-not-for-production'),
   }),
+  // Seals every job the api and the workers enqueue; both must have the same one.
+  JOB_SEAL_SECRET: Joi.string().when('APP_ENV', {
+    is: 'production',
+    then: Joi.string().min(32).required(),
+    otherwise: Joi.string().min(16).default('dev-job-seal-secret-not-for-production'),
+  }),
   DOWNLOAD_LINK_TTL: duration.default(7 * 24 * 3_600_000),
   // Links in emails and statuses are absolute: the address clients reach the api at.
   PUBLIC_URL: Joi.string()

@@ -143,6 +143,7 @@ describe('client keys', () => {
       APP_ENV: 'production',
       MYSQL_DSN: 'u:p@tcp(h:3306)/d',
       DOWNLOAD_LINK_SECRET: 'x'.repeat(32),
+      JOB_SEAL_SECRET: 'y'.repeat(32),
       PUBLIC_URL: 'https://exports.example.com',
     };
     expect(() =>
@@ -189,13 +190,18 @@ describe('storage, mail and download links', () => {
       /DOWNLOAD_LINK_SECRET/,
     ],
     ['an SMTP user without a password', { SMTP_USER: 'u' }, /SMTP_PASS/],
+    [
+      'the seal secret reused',
+      { JOB_SEAL_SECRET: 'devsecret-devsecret', API_SECRET: 'devsecret-devsecret' },
+      /JOB_SEAL_SECRET/,
+    ],
   ])('refuses %s', (_case, env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('needs a link secret and a public URL in production', () => {
     const production = { APP_ENV: 'production', MYSQL_DSN: 'u:p@tcp(h:3306)/d', API_SECRET: 'a-long-enough-secret' };
-    expect(() => loadConfig(production)).toThrow(/DOWNLOAD_LINK_SECRET[\s\S]*PUBLIC_URL/);
+    expect(() => loadConfig(production)).toThrow(/DOWNLOAD_LINK_SECRET[\s\S]*JOB_SEAL_SECRET[\s\S]*PUBLIC_URL/);
   });
 
   it('never lets a link outlive its job or its file', () => {

@@ -25,6 +25,8 @@ export interface Config {
   smtp: SmtpSettings;
   email: EmailSettings;
   downloadLinks: DownloadLinkSettings;
+  /** JOB_SEAL_SECRET: seals job payloads, so a worker runs only what the api or a worker queued. */
+  jobSealSecret: string;
   /** Development only, with no SMTP_HOST: each message is written here as an .eml file. */
   mailOutboxDir: string;
   /** Local files older than this are removed by the worker (FILE_RETENTION, default JOB_RETENTION). */
@@ -72,6 +74,7 @@ interface Env extends DeliveryEnv {
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
+  JOB_SEAL_SECRET: string;
   LOG_LEVEL: Config['logLevel'];
 }
 
@@ -93,6 +96,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     v,
     clients.flatMap((client) => client.secrets),
   );
+  const secrets = [...clients.flatMap((client) => client.secrets), v.DOWNLOAD_LINK_SECRET];
+  if (secrets.includes(v.JOB_SEAL_SECRET)) {
+    deliveryProblems.push('"JOB_SEAL_SECRET" must differ from every client key secret and DOWNLOAD_LINK_SECRET');
+  }
   if (deliveryProblems.length > 0) throw new ConfigError(deliveryProblems);
   const localRoot = path.resolve(v.LOCAL_STORAGE_PATH);
   const fileRetentionMs = v.FILE_RETENTION ?? v.JOB_RETENTION;
@@ -106,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     email: { attachFile: v.EMAIL_ATTACH_FILE, maxMessageBytes: v.EMAIL_MAX_ATTACHMENT_BYTES },
     downloadLinks: readDownloadLinks(v, fileRetentionMs),
     mailOutboxDir: path.join(localRoot, 'mail'),
+    jobSealSecret: v.JOB_SEAL_SECRET,
     fileRetentionMs,
     clients,
     limits,

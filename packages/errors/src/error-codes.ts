@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   SERVICE_UNAVAILABLE: { status: 503, retryable: true },
   // Job failures: the status is what a caller would have got had the work run inline.
   INVALID_JOB: { status: 400, retryable: false },
+  JOB_SEAL_INVALID: { status: 400, retryable: false },
   QUERY_FAILED: { status: 422, retryable: false },
   QUERY_TIMEOUT: { status: 422, retryable: false },
   EXPORT_TOO_LARGE: { status: 422, retryable: false },

@@ -35,6 +35,8 @@ export interface DeliveryJobData {
   file?: DeliveredFile;
   /** With outcome `failed`: the export's code and its plain message, never a stack. */
   failure?: { code: string; message: string };
+  /** The producer's HMAC over the rest (job-seal.ts): a planted delivery could mail any file to anyone. */
+  seal?: string;
 }
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
@@ -82,6 +84,7 @@ const deliveryJobDataSchema = Joi.object<DeliveryJobData>({
     code: Joi.string().max(64).required(),
     message: Joi.string().max(2_000).required(),
   }).when('outcome', { is: 'failed', then: Joi.required(), otherwise: Joi.forbidden() }),
+  seal: Joi.string().hex().length(64),
 });
 
 export function parseDeliveryJobData(data: unknown): DeliveryJobData {

@@ -50,6 +50,8 @@ export interface ExportJobData {
   /** The key's limits when it asked. Absent (older jobs): the worker's own settings. */
   limits?: ExportLimits;
   requestedAt: string;
+  /** The producer's HMAC over the rest (job-seal.ts); the worker runs nothing without it. */
+  seal?: string;
 }
 
 export interface ExportLimits {
@@ -111,6 +113,7 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
     timeoutMs: Joi.number().integer().min(1).required(),
   }),
   requestedAt: Joi.string().isoDate().required(),
+  seal: Joi.string().hex().length(64),
 });
 
 /** The worker checks the payload again: a job may have been queued by an older or a foreign producer. */

@@ -41,3 +41,4 @@ export {
 } from './job-catalog';
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
 export { createCancelFlags, type CancelFlags } from './cancel-flags';
+export { sealJob, hasValidSeal, type Sealed } from './job-seal';

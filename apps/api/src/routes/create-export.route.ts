@@ -1,6 +1,12 @@
 import type { ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import { EXPORT_JOB_NAME, EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
+import {
+  EXPORT_JOB_NAME,
+  EXPORT_QUEUE_NAME,
+  EXPORT_SCHEMA_VERSION,
+  sealJob,
+  type ExportJobData,
+} from '@fluxquery/export-job';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
@@ -48,7 +54,8 @@ export function createExportRoute(deps: ApiDeps) {
       limits: { maxRows, maxBytes, timeoutMs },
       requestedAt: new Date().toISOString(),
     };
-    await withTimeout(deps.queue.add(EXPORT_JOB_NAME, data, { jobId }), 5_000).catch(async (error: unknown) => {
+    const sealed = sealJob(deps.sealSecret, EXPORT_QUEUE_NAME, jobId, data);
+    await withTimeout(deps.queue.add(EXPORT_JOB_NAME, sealed, { jobId }), 5_000).catch(async (error: unknown) => {
       await claim?.release();
       throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
     });
