@@ -16,9 +16,17 @@ function main(): void {
   // Fail fast while Redis is away: a request should get a 503 in seconds, not hang.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
-  const queue = createExportQueue({ connection: redis, retentionMs: config.jobRetentionMs });
+  const queue = createExportQueue({
+    connection: redis,
+    retentionMs: config.jobRetentionMs,
+    retentionCount: config.jobRetentionCount,
+  });
   queue.on('error', (error) => logger.warn('queue.error', { error: error.message }));
-  const deliveries = createDeliveryQueue({ connection: redis, retentionMs: config.jobRetentionMs });
+  const deliveries = createDeliveryQueue({
+    connection: redis,
+    retentionMs: config.jobRetentionMs,
+    retentionCount: config.jobRetentionCount,
+  });
   deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
 
   const app = createApp({

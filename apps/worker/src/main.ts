@@ -10,6 +10,7 @@ import { createDeliveryWorker } from './delivery-worker';
 import { enqueueDeliveryOn } from './enqueue-delivery';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
+import { warnAboutEviction } from './redis-checks';
 import { startRetention } from './retention';
 
 async function main(): Promise<void> {
@@ -22,10 +23,18 @@ async function main(): Promise<void> {
 
   // MAX_DB_CONCURRENCY holds across every worker process: BullMQ's global concurrency caps the
   // active export jobs queue-wide, and each job runs exactly one query.
-  const exportQueue = createExportQueue({ connection, retentionMs: config.jobRetentionMs });
+  const exportQueue = createExportQueue({
+    connection,
+    retentionMs: config.jobRetentionMs,
+    retentionCount: config.jobRetentionCount,
+  });
   await exportQueue.setGlobalConcurrency(config.maxDbConcurrency);
   await exportQueue.close();
-  const deliveryQueue = createDeliveryQueue({ connection, retentionMs: config.jobRetentionMs });
+  const deliveryQueue = createDeliveryQueue({
+    connection,
+    retentionMs: config.jobRetentionMs,
+    retentionCount: config.jobRetentionCount,
+  });
 
   const mailOptions = mailerOptionsFor(config);
   if (mailOptions.transport === 'none') {
@@ -62,6 +71,7 @@ async function main(): Promise<void> {
     { connection },
   );
   await warnAboutExcessGrants(config.mysql, logger);
+  await warnAboutEviction(connection, logger);
   logger.info('worker.started', {
     concurrency: config.workerCount,
     mysql: describeMysql(config.mysql),

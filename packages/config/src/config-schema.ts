@@ -119,6 +119,8 @@ export const envSchema = Joi.object({
   DEFAULT_TIMEOUT: duration.default(600_000),
   MAX_BODY_BYTES: Joi.number().integer().min(1024).max(10_485_760).default(65_536),
   JOB_RETENTION: duration.default(7 * 24 * 3_600_000),
+  // …and at most this many finished jobs per queue, so Redis memory has a bound (docs/operations.md).
+  JOB_RETENTION_COUNT: Joi.number().integer().min(100).default(50_000),
   DASHBOARD_USER: Joi.string().default('admin'),
   DASHBOARD_PASSWORD: Joi.string()
     .allow('')

@@ -42,6 +42,8 @@ export interface Config {
   maxDbConcurrency: number;
   maxBodyBytes: number;
   jobRetentionMs: number;
+  /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
+  jobRetentionCount: number;
   /** Empty password: the dashboard is not mounted. */
   dashboard: { user: string; password: string; mode: 'read-only' | 'full' };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
@@ -71,6 +73,7 @@ interface Env extends DeliveryEnv {
   MAX_DB_CONCURRENCY: number;
   DEFAULT_TIMEOUT: number;
   MAX_BODY_BYTES: number;
+  JOB_RETENTION_COUNT: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
@@ -123,6 +126,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
+    jobRetentionCount: v.JOB_RETENTION_COUNT,
     dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },
     logLevel: v.LOG_LEVEL,
   };

@@ -31,6 +31,7 @@ export {
   DELIVERY_QUEUE_NAME,
   DELIVERY_JOB_NAME,
   jobOptions,
+  DEFAULT_RETENTION_COUNT,
   createExportQueue,
   createDeliveryQueue,
   type ExportQueue,

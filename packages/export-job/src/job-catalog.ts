@@ -50,24 +50,39 @@ export interface QueueOptions {
   prefix?: string;
   /** How long finished jobs stay pollable (JOB_RETENTION). */
   retentionMs: number;
+  /** How many finished jobs each queue keeps at most (JOB_RETENTION_COUNT), whatever their age. */
+  retentionCount?: number;
   /** Tests shorten the wait between attempts. */
   backoffMs?: number;
 }
 
-export function jobOptions(job: keyof typeof JOBS, retentionMs: number, backoffMs?: number): JobsOptions {
-  const age = Math.ceil(retentionMs / 1000);
+// About 2 KB of Redis per finished export job and 1 KB per delivery (docs/operations.md): 50,000 of
+// each is about 150 MB, a bound even when a burst of small jobs comes well within JOB_RETENTION.
+export const DEFAULT_RETENTION_COUNT = 50_000;
+
+export function jobOptions(
+  job: keyof typeof JOBS,
+  retention: { ms: number; count?: number },
+  backoffMs?: number,
+): JobsOptions {
+  // By age and by count: whichever limit is reached first removes the oldest finished jobs.
+  const keep = { age: Math.ceil(retention.ms / 1000), count: retention.count ?? DEFAULT_RETENTION_COUNT };
   return {
     attempts: JOBS[job].attempts,
     backoff: { type: 'exponential', delay: backoffMs ?? JOBS[job].backoffMs },
-    removeOnComplete: { age },
-    removeOnFail: { age },
+    removeOnComplete: keep,
+    removeOnFail: keep,
   };
 }
 
 const queueSettings = (job: keyof typeof JOBS, options: QueueOptions) => ({
   connection: options.connection,
   ...(options.prefix ? { prefix: options.prefix } : {}),
-  defaultJobOptions: jobOptions(job, options.retentionMs, options.backoffMs),
+  defaultJobOptions: jobOptions(
+    job,
+    { ms: options.retentionMs, ...(options.retentionCount ? { count: options.retentionCount } : {}) },
+    options.backoffMs,
+  ),
 });
 
 export function createExportQueue(options: QueueOptions): ExportQueue {
