@@ -112,6 +112,10 @@ describe('a signed CSV export, end to end', () => {
     expect(done.result.rows).toBe(1_000_000);
     expect(done.started_at).not.toBeNull();
     expect(done.finished_at).not.toBeNull();
+    // The rate is the rows over the time the export ran.
+    const { elapsed_ms: elapsed, rows_per_second: rate } = done.progress as Record<string, number>;
+    expect(elapsed).toBeGreaterThan(0);
+    expect(rate).toBe(Math.round((1_000_000 * 1000) / elapsed));
   });
 
   it('gzips on request, storing a .csv.gz whose content is the same CSV', async () => {

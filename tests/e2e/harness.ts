@@ -82,6 +82,10 @@ export interface Harness {
   deliveries: DeliveryQueue;
   storage: Storage;
   testDb: TestDatabase;
+  /** The SELECT-only account workers read through. */
+  reader: MysqlConnectionOptions;
+  /** This file's BullMQ prefix (QUEUE_PREFIX for a worker process). */
+  prefix: string;
   storageRoot: string;
   startWorker(options?: {
     compressByDefault?: boolean;
@@ -124,13 +128,13 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     deliveries,
     storage,
     links: TEST_LINKS,
-    cancelFlags: createCancelFlags(redis, prefix),
-    cancelled: createCancelledJobs(redis, prefix),
+    cancelFlags: createCancelFlags(redis, `${prefix}:fq`),
+    cancelled: createCancelledJobs(redis, `${prefix}:fq`),
     sealSecret: TEST_SEAL_SECRET,
     pingRedis: async () => void (await redis.ping()),
     logger,
     clients,
-    guards: createRedisGuards(redis, prefix),
+    guards: createRedisGuards(redis, `${prefix}:fq`),
     defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
     ...(options.dashboard ? { dashboard: options.dashboard } : {}),
@@ -150,6 +154,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     deliveries,
     storage,
     testDb,
+    reader: reader.connection,
+    prefix,
     storageRoot,
     startWorker(workerOptions = {}) {
       const newWorkerRedis = (): Redis => {
@@ -166,7 +172,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
           enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
-          cancelFlags: createCancelFlags(newWorkerRedis(), prefix),
+          cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
           clients,
           defaultSchema: testDb.name,

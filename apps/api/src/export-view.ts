@@ -16,6 +16,16 @@ function readProgress(progress: unknown): ExportProgress {
   return { rows: typeof p?.rows === 'number' ? p.rows : 0, bytes: typeof p?.bytes === 'number' ? p.bytes : 0 };
 }
 
+/** Rows and bytes so far, with the time since the export started and the rate over it. */
+function describeProgress(progress: ExportProgress, startedMs: number | undefined, untilMs: number | undefined) {
+  const elapsedMs = startedMs && untilMs ? Math.max(0, untilMs - startedMs) : 0;
+  return {
+    ...progress,
+    elapsed_ms: elapsedMs,
+    rows_per_second: elapsedMs > 0 ? Math.round((progress.rows * 1000) / elapsedMs) : 0,
+  };
+}
+
 export interface JobSnapshot {
   job: ExportJob;
   state: JobState | 'unknown';
@@ -42,7 +52,11 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
     started_at: iso(job.processedOn),
     finished_at: isFinished ? iso(job.finishedOn) : null,
     attempts: job.attemptsMade,
-    progress: result ? { rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
+    progress: describeProgress(
+      result ? { rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
+      job.processedOn,
+      result ? Date.parse(result.finishedAt) : isFinished ? job.finishedOn : Date.now(),
+    ),
     result:
       result && link
         ? {

@@ -16,17 +16,15 @@ function main(): void {
   // Fail fast while Redis is away: a request should get a 503 in seconds, not hang.
   const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
   redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
-  const queue = createExportQueue({
+  const queueOptions = {
     connection: redis,
+    prefix: config.queuePrefix,
     retentionMs: config.jobRetentionMs,
     retentionCount: config.jobRetentionCount,
-  });
+  };
+  const queue = createExportQueue(queueOptions);
   queue.on('error', (error) => logger.warn('queue.error', { error: error.message }));
-  const deliveries = createDeliveryQueue({
-    connection: redis,
-    retentionMs: config.jobRetentionMs,
-    retentionCount: config.jobRetentionCount,
-  });
+  const deliveries = createDeliveryQueue(queueOptions);
   deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
 
   const app = createApp({
@@ -40,13 +38,13 @@ function main(): void {
     },
     logger,
     clients: config.clients,
-    guards: createRedisGuards(redis),
+    guards: createRedisGuards(redis, `${config.queuePrefix}:fq`),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     jobRetentionMs: config.jobRetentionMs,
     sealSecret: config.jobSealSecret,
-    cancelFlags: createCancelFlags(redis),
-    cancelled: createCancelledJobs(redis),
+    cancelFlags: createCancelFlags(redis, `${config.queuePrefix}:fq`),
+    cancelled: createCancelledJobs(redis, `${config.queuePrefix}:fq`),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
   const server = createHttpServer(app).listen(config.serverPort, () => {

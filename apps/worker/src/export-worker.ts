@@ -5,6 +5,8 @@ import { processExportJob, type ExportJobDeps } from './export.processor';
 export interface ExportWorkerOptions {
   connection: ConnectionOptions;
   prefix?: string;
+  /** How long a job's lock lasts without renewal: a dead worker's jobs move on after about this. */
+  stallMs?: number;
   /** WORKER_COUNT: jobs run at once in this process. */
   concurrency: number;
 }
@@ -16,6 +18,7 @@ export function createExportWorker(deps: ExportJobDeps, options: ExportWorkerOpt
     {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),
+      ...(options.stallMs ? { lockDuration: options.stallMs, stalledInterval: options.stallMs } : {}),
       concurrency: options.concurrency,
     },
   );

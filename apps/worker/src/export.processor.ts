@@ -47,6 +47,7 @@ export async function processExportJob(
         job.updateProgress(progress).catch((error: unknown) => logger.warn('export.progress_failed', { error }));
       },
       signal: cancel.signal,
+      ...(job.id ? { owner: job.id } : {}),
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     await notify(deps, logger, deliveryForResult(String(job.id), data, result));

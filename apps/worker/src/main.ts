@@ -23,18 +23,16 @@ async function main(): Promise<void> {
 
   // MAX_DB_CONCURRENCY holds across every worker process: BullMQ's global concurrency caps the
   // active export jobs queue-wide, and each job runs exactly one query.
-  const exportQueue = createExportQueue({
+  const queueOptions = {
     connection,
+    prefix: config.queuePrefix,
     retentionMs: config.jobRetentionMs,
     retentionCount: config.jobRetentionCount,
-  });
+  };
+  const exportQueue = createExportQueue(queueOptions);
   await exportQueue.setGlobalConcurrency(config.maxDbConcurrency);
   await exportQueue.close();
-  const deliveryQueue = createDeliveryQueue({
-    connection,
-    retentionMs: config.jobRetentionMs,
-    retentionCount: config.jobRetentionCount,
-  });
+  const deliveryQueue = createDeliveryQueue(queueOptions);
 
   const mailOptions = mailerOptionsFor(config);
   if (mailOptions.transport === 'none') {
@@ -51,12 +49,12 @@ async function main(): Promise<void> {
       maxRows: config.limits.maxRows,
       maxBytes: config.limits.maxBytes,
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
-      cancelFlags: createCancelFlags(connection),
+      cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
       clients: config.clients,
       defaultSchema: config.mysql.database,
     },
-    { connection, concurrency: config.workerCount },
+    { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs, concurrency: config.workerCount },
   );
   const deliveryWorker = createDeliveryWorker(
     {
@@ -68,7 +66,7 @@ async function main(): Promise<void> {
       attachFile: config.email.attachFile,
       maxMessageBytes: config.email.maxMessageBytes,
     },
-    { connection },
+    { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs },
   );
   await warnAboutExcessGrants(config.mysql, logger);
   await warnAboutEviction(connection, logger);

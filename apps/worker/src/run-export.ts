@@ -26,6 +26,8 @@ export interface ExportDeps {
 export interface ExportHooks {
   onProgress(progress: ExportProgress): void;
   signal?: AbortSignal;
+  /** The job id: an earlier attempt's unfinished file (its worker died) is discarded first. */
+  owner?: string;
 }
 
 // zlib gets 256 KiB output buffers: with our large input chunks, compression runs on the thread
@@ -65,7 +67,12 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
     const fileName = createFileName(extension, startedAt);
-    writer = await deps.storage.createWriter(createExportKey(extension, startedAt), { contentType, fileName });
+    if (hooks.owner) await deps.storage.discardUnfinished?.(hooks.owner);
+    writer = await deps.storage.createWriter(createExportKey(extension, startedAt), {
+      contentType,
+      fileName,
+      ...(hooks.owner ? { owner: hooks.owner } : {}),
+    });
     const batches = Number.isFinite(limits.maxRows) ? capRows(query.batches, limits.maxRows) : query.batches;
     const bytes = failures.watchSource(encoder.encode({ columns: query.columns, batches, stats }));
     if (compression === 'gzip') {

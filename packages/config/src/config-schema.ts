@@ -119,6 +119,12 @@ export const envSchema = Joi.object({
   DEFAULT_TIMEOUT: duration.default(600_000),
   MAX_BODY_BYTES: Joi.number().integer().min(1024).max(10_485_760).default(65_536),
   JOB_RETENTION: duration.default(7 * 24 * 3_600_000),
+  // BullMQ's key prefix: deployments (or test runs) that share one Redis keep apart by it.
+  QUEUE_PREFIX: Joi.string()
+    .pattern(/^[A-Za-z0-9_.:-]{1,64}$/)
+    .default('bull'),
+  // A job whose worker stops renewing its lock this long is taken over by another worker.
+  WORKER_STALL_INTERVAL: duration.default(30_000),
   // …and at most this many finished jobs per queue, so Redis memory has a bound (docs/operations.md).
   JOB_RETENTION_COUNT: Joi.number().integer().min(100).default(50_000),
   DASHBOARD_USER: Joi.string().default('admin'),

@@ -42,6 +42,10 @@ export interface Config {
   maxDbConcurrency: number;
   maxBodyBytes: number;
   jobRetentionMs: number;
+  /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */
+  queuePrefix: string;
+  /** WORKER_STALL_INTERVAL: a dead worker's jobs are taken over after about this long. */
+  workerStallMs: number;
   /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
   jobRetentionCount: number;
   /** Empty password: the dashboard is not mounted. */
@@ -74,6 +78,8 @@ interface Env extends DeliveryEnv {
   DEFAULT_TIMEOUT: number;
   MAX_BODY_BYTES: number;
   JOB_RETENTION_COUNT: number;
+  QUEUE_PREFIX: string;
+  WORKER_STALL_INTERVAL: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
@@ -126,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
+    queuePrefix: v.QUEUE_PREFIX,
+    workerStallMs: v.WORKER_STALL_INTERVAL,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
     dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },
     logLevel: v.LOG_LEVEL,

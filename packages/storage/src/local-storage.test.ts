@@ -40,6 +40,22 @@ describe('local storage', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('discards what an earlier attempt of the same job left unfinished, and nothing else', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
+    const storage = createLocalStorage({ root });
+    const options = { contentType: 'text/csv', fileName: 'x.csv' };
+    const dead = await storage.createWriter('a.csv', { ...options, owner: 'job-1' });
+    dead.stream.write('left by a killed worker');
+    const other = await storage.createWriter('b.csv', { ...options, owner: 'job-2' });
+    other.stream.write('another job, still running');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await storage.discardUnfinished('job-1')).toBe(1);
+    expect((await readdir(path.join(root, '.partial'))).map((n) => n.split('~')[0])).toEqual(['job-2']);
+    await other.abort();
+    dead.stream.destroy();
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('removes finished files past their retention, and nothing else', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
     const storage = createLocalStorage({ root });

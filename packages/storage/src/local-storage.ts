@@ -18,6 +18,7 @@ export interface LocalStorageOptions {
 
 export type LocalStorage = Storage & {
   readonly kind: 'local';
+  discardUnfinished(owner: string): Promise<number>;
   /** Removes partial files left by a worker that died mid-export; returns how many. */
   sweepPartials(olderThanMs: number): Promise<number>;
   /** Removes finished files older than `olderThanMs` (FILE_RETENTION); returns how many. */
@@ -35,10 +36,10 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
   return {
     kind: 'local',
 
-    async createWriter(key): Promise<StorageWriter> {
+    async createWriter(key, options): Promise<StorageWriter> {
       const finalPath = resolveKey(key);
       await mkdir(partialDir, { recursive: true });
-      const partialPath = path.join(partialDir, `${randomUUID()}.partial`);
+      const partialPath = path.join(partialDir, `${partialPrefix(options.owner)}${randomUUID()}.partial`);
       // flush: fsync before close, so a crash after the rename cannot leave a short file.
       const stream = createWriteStream(partialPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES, flush: true });
       return {
@@ -92,6 +93,13 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
       });
     },
 
+    async discardUnfinished(owner) {
+      const prefix = partialPrefix(owner);
+      const names = (await readdir(partialDir).catch(() => [] as string[])).filter((name) => name.startsWith(prefix));
+      for (const name of names) await unlink(path.join(partialDir, name)).catch(ignoreMissing);
+      return names.length;
+    },
+
     async sweepPartials(olderThanMs) {
       return removeFilesOlderThan(partialDir, olderThanMs);
     },
@@ -122,6 +130,13 @@ async function removeFilesOlderThan(folder: string, olderThanMs: number): Promis
     }
   }
   return removed;
+}
+
+/** `<owner>~` (an owner is a job id: letters, digits, dashes), or nothing. */
+function partialPrefix(owner: string | undefined): string {
+  if (owner === undefined) return '';
+  if (!/^[A-Za-z0-9-]{1,100}$/.test(owner)) throw new Error(`unsafe owner: ${JSON.stringify(owner)}`);
+  return `${owner}~`;
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {

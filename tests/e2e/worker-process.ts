@@ -1,0 +1,59 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import type { Harness } from './harness';
+import { SECRET, TEST_LINKS, TEST_SEAL_SECRET } from './harness';
+
+const WORKER_MAIN = path.join(__dirname, '../../apps/worker/dist/main.js');
+
+export interface WorkerProcess {
+  child: ChildProcess;
+  /** Every JSON log line the process wrote so far. */
+  logs: Record<string, unknown>[];
+  /** What it wrote to stderr, for a test that fails to say why. */
+  stderr(): string;
+  /** Resolves when the process has exited. */
+  exited: Promise<number | null>;
+}
+
+/**
+ * A real worker process, as production starts it (the built `dist`, configured by environment),
+ * on this test file's database, Redis prefix and storage folder.
+ */
+export function spawnWorker(harness: Harness, env: Record<string, string> = {}): WorkerProcess {
+  const { reader } = harness;
+  const child = spawn(process.execPath, [WORKER_MAIN], {
+    // Not the repository: a developer's .env there must not reach the test's worker.
+    cwd: harness.storageRoot,
+    env: {
+      PATH: process.env.PATH ?? '',
+      APP_ENV: 'test',
+      MYSQL_DSN: `mysql://${reader.user}:${reader.password}@${reader.host}:${reader.port}/${reader.database}`,
+      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: harness.prefix,
+      LOCAL_STORAGE_PATH: harness.storageRoot,
+      API_SECRET: SECRET,
+      JOB_SEAL_SECRET: TEST_SEAL_SECRET,
+      DOWNLOAD_LINK_SECRET: TEST_LINKS.secret,
+      DASHBOARD_PASSWORD: '',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Record<string, unknown>[] = [];
+  let partial = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    const lines = (partial + chunk.toString()).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      try {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      } catch {
+        // Not a log line.
+      }
+    }
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, logs, exited, stderr: () => stderr };
+}
