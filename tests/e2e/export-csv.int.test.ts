@@ -113,7 +113,10 @@ describe('a signed CSV export, end to end', () => {
     expect(done.started_at).not.toBeNull();
     expect(done.finished_at).not.toBeNull();
     // The rate is the rows over the time the export ran.
-    const { elapsed_ms: elapsed, rows_per_second: rate } = done.progress as Record<string, number>;
+    const { elapsed_ms: elapsed, rows_per_second: rate } = done.progress as {
+      elapsed_ms: number;
+      rows_per_second: number;
+    };
     expect(elapsed).toBeGreaterThan(0);
     expect(rate).toBe(Math.round((1_000_000 * 1000) / elapsed));
   });

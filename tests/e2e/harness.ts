@@ -9,6 +9,7 @@ import {
 } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
+import { createApiMetrics, createWorkerMetrics, type ApiMetrics, type WorkerMetrics } from '@fluxquery/metrics';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { signV1, signV2 } from '@fluxquery/signing';
 import { createLocalStorage, type Storage } from '@fluxquery/storage';
@@ -81,6 +82,9 @@ export interface Harness {
   queue: ExportQueue;
   deliveries: DeliveryQueue;
   storage: Storage;
+  /** The api's and the workers' Prometheus metrics, as the apps keep them. */
+  apiMetrics: ApiMetrics;
+  workerMetrics: WorkerMetrics;
   testDb: TestDatabase;
   /** The SELECT-only account workers read through. */
   reader: MysqlConnectionOptions;
@@ -123,7 +127,14 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   const deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
   const storage = options.storage?.(storageRoot) ?? createLocalStorage({ root: storageRoot });
   const logger = createSilentLogger();
+  const apiMetrics = createApiMetrics();
+  apiMetrics.countJobsWith(async () => ({
+    exports: await queue.getJobCounts(),
+    deliveries: await deliveries.getJobCounts(),
+  }));
+  const workerMetrics = createWorkerMetrics();
   const app = createApp({
+    metrics: apiMetrics,
     queue,
     deliveries,
     storage,
@@ -153,6 +164,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     queue,
     deliveries,
     storage,
+    apiMetrics,
+    workerMetrics,
     testDb,
     reader: reader.connection,
     prefix,
@@ -174,6 +187,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
+          metrics: workerMetrics,
           clients,
           defaultSchema: testDb.name,
         },
@@ -182,6 +196,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
       const deliveryWorker = createDeliveryWorker(
         {
           sealSecret: TEST_SEAL_SECRET,
+          metrics: workerMetrics,
           storage,
           mailer,
           logger,

@@ -35,6 +35,8 @@ export function spawnWorker(harness: Harness, env: Record<string, string> = {}):
       JOB_SEAL_SECRET: TEST_SEAL_SECRET,
       DOWNLOAD_LINK_SECRET: TEST_LINKS.secret,
       DASHBOARD_PASSWORD: '',
+      // Two workers on one host need two ports; the test gives each its own, or none.
+      METRICS_PORT: '0',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

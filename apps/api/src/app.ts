@@ -4,6 +4,7 @@ import helmet from 'helmet';
 import type { ApiDeps } from './context';
 import { createDashboard, DASHBOARD_PATH } from './dashboard';
 import { createErrorHandler } from './middleware/error-handler';
+import { measureRequests } from './middleware/measure-requests';
 import { assignRequestId } from './middleware/request-id';
 import { rateLimit } from './middleware/rate-limit';
 import { verifySignature } from './middleware/verify-signature';
@@ -11,7 +12,7 @@ import { cancelExportRoute } from './routes/cancel-export.route';
 import { createExportRoute } from './routes/create-export.route';
 import { downloadRoute } from './routes/download.route';
 import { getExportRoute } from './routes/get-export.route';
-import { healthRoute, readyRoute } from './routes/health.route';
+import { healthRoute, metricsRoute, readyRoute } from './routes/health.route';
 
 const DEFAULT_WINDOW_SECONDS = 300;
 
@@ -21,6 +22,7 @@ export function createApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
   app.use(assignRequestId);
+  if (deps.metrics) app.use(measureRequests(deps.metrics));
 
   // Mounted before helmet: the board's own page needs its inline assets.
   if (deps.dashboard?.password) {
@@ -30,6 +32,7 @@ export function createApp(deps: ApiDeps): Express {
 
   app.get('/healthz', healthRoute);
   app.get('/readyz', readyRoute(deps));
+  if (deps.metrics) app.get('/metrics', metricsRoute(deps.metrics));
   // Not signed: the token in the path is the credential (an emailed link must work in a browser).
   app.get('/download/:token', downloadRoute(deps));
 

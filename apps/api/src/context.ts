@@ -1,6 +1,7 @@
 import type { ClientKey } from '@fluxquery/config';
 import type { CancelFlags, DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import type { ApiMetrics } from '@fluxquery/metrics';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
 import type { CancelledJobs } from './cancelled-jobs';
@@ -41,6 +42,8 @@ export interface ApiDeps {
   signatureWindowSeconds?: number;
   /** Unix milliseconds; tests may move the clock. */
   now?: () => number;
+  /** Prometheus metrics for GET /metrics; absent: none are kept. */
+  metrics?: ApiMetrics;
   /** Bull Board credentials; absent or empty password: no dashboard. */
   dashboard?: DashboardOptions;
 }

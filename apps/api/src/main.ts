@@ -1,6 +1,7 @@
 import { loadConfig } from '@fluxquery/config';
 import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger } from '@fluxquery/logger';
+import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -27,7 +28,13 @@ function main(): void {
   const deliveries = createDeliveryQueue(queueOptions);
   deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
 
+  const metrics = createApiMetrics();
+  metrics.countJobsWith(async () => ({
+    exports: await queue.getJobCounts(),
+    deliveries: await deliveries.getJobCounts(),
+  }));
   const app = createApp({
+    metrics,
     queue,
     deliveries,
     // Local storage: the api reads the same folder the workers write (a shared volume in compose).

@@ -2,6 +2,7 @@ import type { DownloadLinkSettings } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import type { DeliveredFile, DeliveryJobData, DeliveryJobResult, DeliveryMethod } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import type { WorkerMetrics } from '@fluxquery/metrics';
 import {
   composeFailedMail,
   composeReadyMail,
@@ -16,6 +17,8 @@ import type { Storage } from '@fluxquery/storage';
 export interface DeliveryDeps {
   /** JOB_SEAL_SECRET: a delivery runs only when the api or a worker queued it unchanged. */
   sealSecret: string;
+  /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
+  metrics?: WorkerMetrics;
   storage: Storage;
   mailer: Mailer;
   logger: Logger;

@@ -25,6 +25,7 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
     }
     const data = parseDeliveryJobData(job.data);
     const result = await deliverExport({ ...deps, logger }, data);
+    deps.metrics?.deliveries.inc({ outcome: result.status, method: result.method ?? 'none' });
     logger.info('delivery.done', {
       exportJobId: data.exportJobId,
       outcome: data.outcome,
@@ -41,6 +42,7 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
       reason: appError.message,
       retryable: appError.retryable,
     });
+    deps.metrics?.deliveries.inc({ outcome: 'failed', method: 'none' });
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
   }

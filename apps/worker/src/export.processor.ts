@@ -9,8 +9,11 @@ import {
   type EXPORT_JOB_NAME,
 } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import type { WorkerMetrics } from '@fluxquery/metrics';
+import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { UnrecoverableError, type Job } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
+import { measureExport } from './export-metrics';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 
@@ -21,6 +24,8 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy {
   enqueueDelivery(data: DeliveryJobData): Promise<void>;
   /** Where DELETE /export/:id leaves its request. */
   cancelFlags: CancelFlags;
+  /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
+  metrics?: WorkerMetrics;
 }
 
 /**
@@ -37,8 +42,10 @@ export async function processExportJob(
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   let data: ExportJobData | undefined;
   const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, signal);
+  const measure = measureExport(deps.metrics);
   try {
     data = checkExportJob(deps, job.id, job.data);
+    measure.started(data.keyId ?? DEFAULT_KEY_ID);
     // Cancelled while it waited: no query runs at all.
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
     logger.info('export.started', { format: data.format, requestId: data.requestId });
@@ -50,6 +57,7 @@ export async function processExportJob(
       ...(job.id ? { owner: job.id } : {}),
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
+    measure.completed(result);
     await notify(deps, logger, deliveryForResult(String(job.id), data, result));
     return result;
   } catch (error) {
@@ -66,12 +74,14 @@ export async function processExportJob(
       cause: describeCause(appError),
       ...(isBug && appError.cause instanceof Error ? { stack: appError.cause.stack } : {}),
     });
+    measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data) await notify(deps, logger, deliveryForFailure(String(job.id), data, appError));
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
   } finally {
     cancel.stop();
+    measure.ended();
   }
 }
 

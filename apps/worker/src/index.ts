@@ -5,3 +5,4 @@ export { type ExportJobDeps } from './export.processor';
 export { type DeliveryDeps } from './deliver-export';
 export { enqueueDeliveryOn } from './enqueue-delivery';
 export type { ExportWorker, DeliveryWorker } from '@fluxquery/export-job';
+export { startMetricsServer, type WorkerProbes } from './metrics-server';

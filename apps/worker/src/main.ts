@@ -2,7 +2,8 @@ import { describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxq
 import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
-import { findExcessGrants, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
+import { findExcessGrants, pingDatabase, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { createDeliveryWorker } from './delivery-worker';
 import { enqueueDeliveryOn } from './enqueue-delivery';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
+import { startMetricsServer, type WorkerProbes } from './metrics-server';
 import { warnAboutEviction } from './redis-checks';
 import { startRetention } from './retention';
 
@@ -39,6 +41,7 @@ async function main(): Promise<void> {
     logger.warn('mail.disabled', { advice: 'set SMTP_HOST: no export will be emailed, statuses say "disabled"' });
   }
   const mailer = createMailer(mailOptions);
+  const metrics = createWorkerMetrics();
   const exportWorker = createExportWorker(
     {
       mysql: config.mysql,
@@ -51,6 +54,7 @@ async function main(): Promise<void> {
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
+      metrics,
       clients: config.clients,
       defaultSchema: config.mysql.database,
     },
@@ -59,6 +63,7 @@ async function main(): Promise<void> {
   const deliveryWorker = createDeliveryWorker(
     {
       sealSecret: config.jobSealSecret,
+      metrics,
       storage,
       mailer,
       logger,
@@ -70,6 +75,12 @@ async function main(): Promise<void> {
   );
   await warnAboutExcessGrants(config.mysql, logger);
   await warnAboutEviction(connection, logger);
+  const probes = startMetricsServerIf(config.metricsPort, metrics, logger, {
+    checkReady: async () => {
+      await pingDatabase(config.mysql);
+      await storage.check();
+    },
+  });
   logger.info('worker.started', {
     concurrency: config.workerCount,
     mysql: describeMysql(config.mysql),
@@ -89,6 +100,7 @@ async function main(): Promise<void> {
     // exit; BullMQ then hands the unfinished jobs to another worker as stalled.
     logger.info('worker.draining', { signal });
     stopRetention();
+    probes?.close();
     Promise.all([exportWorker.close(), deliveryWorker.close()])
       .then(() => deliveryQueue.close())
       .then(() => {
@@ -113,6 +125,17 @@ async function openStorage(config: Config, logger: Logger): Promise<AnyStorage> 
     if (swept > 0) logger.info('storage.partials_swept', { count: swept });
   }
   return storage;
+}
+
+function startMetricsServerIf(port: number, metrics: WorkerMetrics, logger: Logger, probes: WorkerProbes) {
+  if (port === 0) return undefined;
+  return startMetricsServer(port, metrics, probes, (error) =>
+    logger.warn('metrics.server_failed', {
+      port,
+      error: error.message,
+      advice: 'set METRICS_PORT to a free port, or 0',
+    }),
+  );
 }
 
 /** The worker should read through a SELECT-only account (pnpm db:reader); say so loudly when it does not. */

@@ -137,6 +137,8 @@ export const envSchema = Joi.object({
     }),
   // read-only: look and retry only; full: every Bull Board action, editing job data included.
   DASHBOARD_MODE: Joi.string().valid('read-only', 'full').default('read-only'),
+  // A worker's /metrics, /healthz and /readyz; 0 turns the server off.
+  METRICS_PORT: Joi.number().port().default(9464),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
 })
   // The environment holds much more than our variables (PATH, HOME, ...): those are not ours to judge.

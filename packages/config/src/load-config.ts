@@ -42,6 +42,8 @@ export interface Config {
   maxDbConcurrency: number;
   maxBodyBytes: number;
   jobRetentionMs: number;
+  /** METRICS_PORT: a worker's metrics and probes; 0: none. */
+  metricsPort: number;
   /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */
   queuePrefix: string;
   /** WORKER_STALL_INTERVAL: a dead worker's jobs are taken over after about this long. */
@@ -79,6 +81,7 @@ interface Env extends DeliveryEnv {
   MAX_BODY_BYTES: number;
   JOB_RETENTION_COUNT: number;
   QUEUE_PREFIX: string;
+  METRICS_PORT: number;
   WORKER_STALL_INTERVAL: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
@@ -133,6 +136,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
     queuePrefix: v.QUEUE_PREFIX,
+    metricsPort: v.METRICS_PORT,
     workerStallMs: v.WORKER_STALL_INTERVAL,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
     dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },

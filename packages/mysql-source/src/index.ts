@@ -9,6 +9,7 @@ export { toQueryError } from './mysql-errors';
 export {
   createReaderAccount,
   findExcessGrants,
+  pingDatabase,
   readerAccountStatements,
   type AdminConnectionOptions,
   type ReaderAccount,

@@ -78,3 +78,10 @@ async function withSession<T>(options: AdminConnectionOptions, use: (session: Co
     await session.end().catch(() => session.destroy());
   }
 }
+
+/** Answers when the database takes a connection and a query: a worker's readiness. */
+export async function pingDatabase(options: MysqlConnectionOptions): Promise<void> {
+  await withSession(options, async (session) => {
+    await session.query('SELECT 1');
+  });
+}

@@ -83,14 +83,15 @@ describe('s3 storage', () => {
     const url = await storage.presignDownload!('signed.csv', {
       fileName: 'report.csv',
       contentType: 'text/csv',
-      expiresInSeconds: 1,
+      // Long enough to fetch on a busy machine (the signing time is in whole seconds), short to wait out.
+      expiresInSeconds: 3,
     });
-    expect(url).toContain('X-Amz-Expires=1');
+    expect(url).toContain('X-Amz-Expires=3');
     const fresh = await fetch(url);
     expect(fresh.status).toBe(200);
     expect(fresh.headers.get('content-disposition')).toContain('filename="report.csv"');
     expect(await fresh.text()).toBe('a,b\r\n1,2\r\n');
-    await new Promise((resolve) => setTimeout(resolve, 2_100));
+    await new Promise((resolve) => setTimeout(resolve, 4_100));
     expect((await fetch(url)).status).toBe(403);
   });
 

@@ -39,6 +39,7 @@ export function sendError(req: Request, res: Response, error: AppError): void {
     requestId: req.requestId,
   };
   if (error.details !== undefined) body.details = error.details;
+  res.locals.errorCode = error.code;
   res.status(error.status);
   // A person who clicked a link in an email gets a page; every program gets the JSON shape.
   if (req.accepts(['json', 'html']) === 'html') {

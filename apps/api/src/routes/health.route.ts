@@ -1,5 +1,6 @@
 import { AppError } from '@fluxquery/errors';
 import type { Request, Response } from 'express';
+import type { ApiMetrics } from '@fluxquery/metrics';
 import type { ApiDeps } from '../context';
 import { withTimeout } from '../with-timeout';
 
@@ -15,5 +16,12 @@ export function readyRoute(deps: ApiDeps) {
       throw new AppError('SERVICE_UNAVAILABLE', 'Redis is unreachable', { cause: error });
     });
     res.json({ status: 'ready' });
+  };
+}
+
+/** GET /metrics: Prometheus text. Like /healthz it is not signed: restrict it at the network. */
+export function metricsRoute(metrics: ApiMetrics) {
+  return async (_req: Request, res: Response): Promise<void> => {
+    res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
   };
 }
