@@ -64,6 +64,9 @@ function main(): void {
 
   const stop = (signal: string): void => {
     logger.info('api.stopping', { signal });
+    // Drain: no new connections; idle keep-alive ones close now, requests in flight may finish
+    // (a download may take a while) for up to 30 s, then whatever is left is cut.
+    setTimeout(() => server.closeAllConnections(), 30_000).unref();
     server.close(() => {
       void Promise.all([queue.close(), deliveries.close()]).finally(() => {
         redis.disconnect();

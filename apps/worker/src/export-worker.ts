@@ -14,7 +14,7 @@ export interface ExportWorkerOptions {
 export function createExportWorker(deps: ExportJobDeps, options: ExportWorkerOptions): ExportWorker {
   const worker: ExportWorker = new Worker(
     EXPORT_QUEUE_NAME,
-    (job, _token, signal) => processExportJob(deps, job, signal),
+    (job, token, signal) => processExportJob(deps, job, token, signal),
     {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),

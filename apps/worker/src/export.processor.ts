@@ -11,7 +11,7 @@ import {
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
 import { measureExport } from './export-metrics';
 import { runExport, type ExportDeps } from './run-export';
@@ -26,6 +26,8 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy {
   cancelFlags: CancelFlags;
   /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
   metrics?: WorkerMetrics;
+  /** Aborted when a stopping worker's grace period is over: running exports are handed back. */
+  shutdown?: AbortSignal;
 }
 
 /**
@@ -37,11 +39,13 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy {
 export async function processExportJob(
   deps: ExportJobDeps,
   job: ExportJob,
+  token?: string,
   signal?: AbortSignal,
 ): Promise<ExportJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   let data: ExportJobData | undefined;
-  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, signal);
+  const upstream = deps.shutdown && signal ? AbortSignal.any([signal, deps.shutdown]) : (deps.shutdown ?? signal);
+  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, upstream);
   const measure = measureExport(deps.metrics);
   try {
     data = checkExportJob(deps, job.id, job.data);
@@ -61,6 +65,13 @@ export async function processExportJob(
     await notify(deps, logger, deliveryForResult(String(job.id), data, result));
     return result;
   } catch (error) {
+    if (deps.shutdown?.aborted && token) {
+      // The worker is stopping and its grace period is over: the job goes back to the queue as it
+      // was (no attempt counted), and its partial file is already gone.
+      logger.info('export.handed_back', { reason: 'shutdown' });
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
+    }
     const appError = isAppError(error)
       ? error
       : new AppError('INTERNAL', 'the export failed unexpectedly', { cause: error });

@@ -42,6 +42,7 @@ async function main(): Promise<void> {
   }
   const mailer = createMailer(mailOptions);
   const metrics = createWorkerMetrics();
+  const shutdown = new AbortController();
   const exportWorker = createExportWorker(
     {
       mysql: config.mysql,
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
       metrics,
+      shutdown: shutdown.signal,
       clients: config.clients,
       defaultSchema: config.mysql.database,
     },
@@ -96,9 +98,15 @@ async function main(): Promise<void> {
       process.exit(1);
     }
     isStopping = true;
-    // Drain: running exports and deliveries finish, no new ones start. A second signal forces the
-    // exit; BullMQ then hands the unfinished jobs to another worker as stalled.
-    logger.info('worker.draining', { signal });
+    // Drain: no new job starts; running exports and deliveries may finish within
+    // WORKER_SHUTDOWN_GRACE, then the exports still running are stopped, their partial files
+    // removed, and the jobs handed back to the queue for another worker. A second signal exits at
+    // once; BullMQ then hands the unfinished jobs on as stalled.
+    logger.info('worker.draining', { signal, graceMs: config.workerShutdownGraceMs });
+    setTimeout(() => {
+      logger.warn('worker.grace_over', { advice: 'running exports are handed back to the queue' });
+      shutdown.abort();
+    }, config.workerShutdownGraceMs).unref();
     stopRetention();
     probes?.close();
     Promise.all([exportWorker.close(), deliveryWorker.close()])

@@ -123,6 +123,8 @@ export const envSchema = Joi.object({
   QUEUE_PREFIX: Joi.string()
     .pattern(/^[A-Za-z0-9_.:-]{1,64}$/)
     .default('bull'),
+  // On SIGTERM a worker finishes its running exports within this, then hands the rest back.
+  WORKER_SHUTDOWN_GRACE: duration.default(5 * 60_000),
   // A job whose worker stops renewing its lock this long is taken over by another worker.
   WORKER_STALL_INTERVAL: duration.default(30_000),
   // …and at most this many finished jobs per queue, so Redis memory has a bound (docs/operations.md).

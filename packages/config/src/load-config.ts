@@ -46,6 +46,8 @@ export interface Config {
   metricsPort: number;
   /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */
   queuePrefix: string;
+  /** WORKER_SHUTDOWN_GRACE: how long a stopping worker lets its exports run before handing them back. */
+  workerShutdownGraceMs: number;
   /** WORKER_STALL_INTERVAL: a dead worker's jobs are taken over after about this long. */
   workerStallMs: number;
   /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
@@ -83,6 +85,7 @@ interface Env extends DeliveryEnv {
   QUEUE_PREFIX: string;
   METRICS_PORT: number;
   WORKER_STALL_INTERVAL: number;
+  WORKER_SHUTDOWN_GRACE: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     queuePrefix: v.QUEUE_PREFIX,
     metricsPort: v.METRICS_PORT,
     workerStallMs: v.WORKER_STALL_INTERVAL,
+    workerShutdownGraceMs: v.WORKER_SHUTDOWN_GRACE,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
     dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },
     logLevel: v.LOG_LEVEL,
