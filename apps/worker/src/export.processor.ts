@@ -1,6 +1,5 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
-  DELIVERY_SCHEMA_VERSION,
   formatFailure,
   type CancelFlags,
   type DeliveryJobData,
@@ -13,6 +12,7 @@ import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
+import { deliveryForFailure, deliveryForResult } from './delivery-payloads';
 import { measureExport } from './export-metrics';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
@@ -94,43 +94,6 @@ export async function processExportJob(
     cancel.stop();
     measure.ended();
   }
-}
-
-function deliveryForResult(exportJobId: string, data: ExportJobData, result: ExportJobResult): DeliveryJobData {
-  return {
-    ...deliveryBase(exportJobId, data),
-    outcome: 'completed',
-    file: {
-      rows: result.rows,
-      bytes: result.bytes,
-      sha256: result.sha256,
-      format: result.format,
-      compression: result.compression,
-      fileName: result.fileName,
-      contentType: result.contentType,
-      key: result.key,
-      durationMs: result.durationMs,
-      finishedAt: result.finishedAt,
-    },
-  };
-}
-
-function deliveryForFailure(exportJobId: string, data: ExportJobData, error: AppError): DeliveryJobData {
-  return {
-    ...deliveryBase(exportJobId, data),
-    outcome: 'failed',
-    failure: { code: error.code, message: error.message },
-  };
-}
-
-function deliveryBase(exportJobId: string, data: ExportJobData) {
-  return {
-    schemaVersion: DELIVERY_SCHEMA_VERSION,
-    exportJobId,
-    requestId: data.requestId,
-    ...(data.keyId ? { keyId: data.keyId } : {}),
-    email: data.email,
-  } as const;
 }
 
 /**
