@@ -100,10 +100,14 @@ describe('a signed CSV export, end to end', () => {
     await harness.queue.resume();
 
     const progressSeen: number[] = [];
+    const estimates: { estimated_rows: number | null; percent: number | null }[] = [];
     let done: Record<string, any> | undefined;
     while (!done) {
       const res = await harness.signed('GET', `/export/${created.body.job_id}`);
-      if (res.body.status === 'PROCESSING') progressSeen.push(res.body.progress.rows as number);
+      if (res.body.status === 'PROCESSING' && res.body.progress.rows > 0) {
+        progressSeen.push(res.body.progress.rows as number);
+        estimates.push(res.body.progress as { estimated_rows: number | null; percent: number | null });
+      }
       if (res.body.status === 'COMPLETED') done = res.body;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -112,6 +116,15 @@ describe('a signed CSV export, end to end', () => {
     expect(done.result.rows).toBe(1_000_000);
     expect(done.started_at).not.toBeNull();
     expect(done.finished_at).not.toBeNull();
+    // EXPLAIN's estimate of a 1,000 × 1,000 join, and a percentage below 100 until done.
+    expect(estimates.length).toBeGreaterThan(0);
+    for (const seen of estimates) {
+      expect(seen.estimated_rows).toBeGreaterThan(500_000);
+      expect(seen.estimated_rows).toBeLessThan(2_000_000);
+      expect(seen.percent).toBeGreaterThanOrEqual(0);
+      expect(seen.percent).toBeLessThanOrEqual(99);
+    }
+    expect(done.progress).toMatchObject({ percent: 100, estimated_rows: estimates[0]!.estimated_rows });
     // The rate is the rows over the time the export ran.
     const { elapsed_ms: elapsed, rows_per_second: rate } = done.progress as {
       elapsed_ms: number;

@@ -13,16 +13,34 @@ const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOS
 
 function readProgress(progress: unknown): ExportProgress {
   const p = progress as Partial<ExportProgress> | null;
-  return { rows: typeof p?.rows === 'number' ? p.rows : 0, bytes: typeof p?.bytes === 'number' ? p.bytes : 0 };
+  return {
+    rows: typeof p?.rows === 'number' ? p.rows : 0,
+    bytes: typeof p?.bytes === 'number' ? p.bytes : 0,
+    ...(typeof p?.estimatedRows === 'number' ? { estimatedRows: p.estimatedRows } : {}),
+  };
 }
 
-/** Rows and bytes so far, with the time since the export started and the rate over it. */
-function describeProgress(progress: ExportProgress, startedMs: number | undefined, untilMs: number | undefined) {
+/**
+ * Rows and bytes so far, the time since the export started and the rate over it, and, where
+ * EXPLAIN gave an estimate, a percentage: held below 100 until the export is done, since the
+ * estimate can be low (a LIMIT, stale statistics).
+ */
+function describeProgress(
+  progress: ExportProgress,
+  startedMs: number | undefined,
+  untilMs: number | undefined,
+  isDone: boolean,
+) {
   const elapsedMs = startedMs && untilMs ? Math.max(0, untilMs - startedMs) : 0;
+  const estimate = progress.estimatedRows;
+  const percent = isDone ? 100 : estimate ? Math.min(99, Math.floor((progress.rows * 100) / estimate)) : null;
   return {
-    ...progress,
+    rows: progress.rows,
+    bytes: progress.bytes,
     elapsed_ms: elapsedMs,
     rows_per_second: elapsedMs > 0 ? Math.round((progress.rows * 1000) / elapsedMs) : 0,
+    estimated_rows: estimate ?? null,
+    percent,
   };
 }
 
@@ -53,9 +71,10 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
     finished_at: isFinished ? iso(job.finishedOn) : null,
     attempts: job.attemptsMade,
     progress: describeProgress(
-      result ? { rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
+      result ? { ...readProgress(job.progress), rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
       job.processedOn,
       result ? Date.parse(result.finishedAt) : isFinished ? job.finishedOn : Date.now(),
+      Boolean(result),
     ),
     result:
       result && link

@@ -62,7 +62,8 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   let writer: StorageWriter | undefined;
   const stats = { rows: 0 };
   const digest = createDigestStream(limits.maxBytes);
-  const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes() });
+  const estimate = query.estimatedRows !== undefined ? { estimatedRows: query.estimatedRows } : {};
+  const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes(), ...estimate });
   const failures = createFailureClassifier();
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {

@@ -64,6 +64,8 @@ export interface ExportLimits {
 export interface ExportProgress {
   rows: number;
   bytes: number;
+  /** EXPLAIN's guess at the total, when it gives one. */
+  estimatedRows?: number;
 }
 
 export interface ExportJobResult {

@@ -111,6 +111,16 @@ describe('openExportQuery', () => {
     });
   });
 
+  it('gives EXPLAIN\u2019s row estimate where the plan has one, and none for a UNION', async () => {
+    const scan = await openExportQuery(options('SELECT * FROM numbers'));
+    await readAll(scan.batches);
+    expect(scan.estimatedRows).toBeGreaterThan(40_000);
+    expect(scan.estimatedRows).toBeLessThan(60_000);
+    const union = await openExportQuery(options('SELECT n FROM numbers UNION ALL SELECT n FROM numbers'));
+    await readAll(union.batches);
+    expect(union.estimatedRows).toBeUndefined();
+  });
+
   it('keeps the table in a permission error, but not the export account or its host', async () => {
     const reader = { ...testDb.connection, user: `fq_e_${Date.now() % 1e6}`, password: 'reader-password-1' };
     await createReaderAccount(testServer(), { ...reader, host: '%', schemas: [testDb.name], maxConnections: 2 });
