@@ -1,5 +1,5 @@
 import { ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { createS3Storage } from '@fluxquery/storage';
+import { createStorage } from '@fluxquery/storage';
 import { startTestS3, startTestSmtp, waitFor, type TestS3, type TestSmtp } from '@fluxquery/testkit';
 import { parse } from 'csv-parse/sync';
 import type { RowDataPacket } from 'mysql2';
@@ -45,7 +45,8 @@ beforeAll(async () => {
   });
   harness = await createHarness('e2e_delivery_s3', {
     storage: () =>
-      createS3Storage({
+      createStorage({
+        kind: 's3',
         bucket: s3.bucket,
         prefix: 'exports/',
         partSizeBytes: 5 * MiB,

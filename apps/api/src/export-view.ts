@@ -1,13 +1,14 @@
 import {
   parseFailure,
   toExportStatus,
+  type DeliveryJob,
   type DeliveryJobResult,
   type DeliveryStatus,
+  type ExportJob,
   type ExportProgress,
 } from '@fluxquery/export-job';
 import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
-import type { DeliveryJob, ExportJob } from './job-types';
 
 const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
 

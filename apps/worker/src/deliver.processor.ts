@@ -4,14 +4,11 @@ import {
   formatFailure,
   hasValidSeal,
   parseDeliveryJobData,
-  type DELIVERY_JOB_NAME,
-  type DeliveryJobData,
+  type DeliveryJob,
   type DeliveryJobResult,
 } from '@fluxquery/export-job';
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError } from 'bullmq';
 import { deliverExport, type DeliveryDeps } from './deliver-export';
-
-export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
 
 /** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
 export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {

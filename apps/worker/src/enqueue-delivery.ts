@@ -1,19 +1,6 @@
-import {
-  DELIVERY_JOB_NAME,
-  DELIVERY_QUEUE_NAME,
-  deliveryJobId,
-  sealJob,
-  type DeliveryJobData,
-  type DeliveryQueue,
-} from '@fluxquery/export-job';
+import { addDelivery, type DeliveryJobData, type DeliveryQueue } from '@fluxquery/export-job';
 
-/**
- * One delivery job per export, its id derived from the export's: a repeated add is a no-op. Sealed
- * like the api's export jobs: a delivery planted in Redis could mail any stored file to anyone.
- */
+/** The export processor's way to queue a delivery (sealed, one per export: `addDelivery`). */
 export function enqueueDeliveryOn(queue: DeliveryQueue, sealSecret: string): (data: DeliveryJobData) => Promise<void> {
-  return async (data) => {
-    const jobId = deliveryJobId(data.exportJobId);
-    await queue.add(DELIVERY_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), { jobId });
-  };
+  return (data) => addDelivery(queue, sealSecret, data);
 }

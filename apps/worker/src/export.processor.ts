@@ -1,23 +1,22 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
+  deliveryForFailure,
+  deliveryForResult,
   formatFailure,
   type CancelFlags,
   type DeliveryJobData,
+  type ExportJob,
   type ExportJobData,
   type ExportJobResult,
-  type EXPORT_JOB_NAME,
 } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
-import { DelayedError, UnrecoverableError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
-import { deliveryForFailure, deliveryForResult } from './delivery-payloads';
 import { measureExport } from './export-metrics';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
-
-export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 
 export interface ExportJobDeps extends ExportDeps, JobPolicy {
   /** Puts the delivery job (email) on its own queue; delivery is never part of the export. */

@@ -50,8 +50,6 @@ async function main(): Promise<void> {
       logger,
       isCompressedByDefault: config.compression,
       timeoutMs: config.limits.timeoutMs,
-      maxRows: config.limits.maxRows,
-      maxBytes: config.limits.maxBytes,
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,

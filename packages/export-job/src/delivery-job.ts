@@ -1,6 +1,13 @@
 import { AppError } from '@fluxquery/errors';
 import Joi from 'joi';
-import { COMPRESSIONS, EXPORT_FORMATS, type Compression, type ExportFormat } from './export-job';
+import {
+  COMPRESSIONS,
+  EXPORT_FORMATS,
+  type Compression,
+  type ExportFormat,
+  type ExportJobData,
+  type ExportJobResult,
+} from './export-job';
 
 /**
  * The second stage: once the export's file is committed (or the export has failed for good), a
@@ -91,4 +98,47 @@ export function parseDeliveryJobData(data: unknown): DeliveryJobData {
   const result = deliveryJobDataSchema.validate(data, { abortEarly: false, convert: false });
   if (result.error) throw new AppError('INVALID_JOB', `the delivery job payload is invalid: ${result.error.message}`);
   return result.value;
+}
+
+/** The delivery of a finished export: the file's facts and where it is. */
+export function deliveryForResult(exportJobId: string, data: ExportJobData, result: ExportJobResult): DeliveryJobData {
+  return {
+    ...deliveryBase(exportJobId, data),
+    outcome: 'completed',
+    file: {
+      rows: result.rows,
+      bytes: result.bytes,
+      sha256: result.sha256,
+      format: result.format,
+      compression: result.compression,
+      fileName: result.fileName,
+      contentType: result.contentType,
+      key: result.key,
+      durationMs: result.durationMs,
+      finishedAt: result.finishedAt,
+    },
+  };
+}
+
+/** The notice of an export that ended without a file (failed, or cancelled). */
+export function deliveryForFailure(
+  exportJobId: string,
+  data: ExportJobData,
+  failure: { code: string; message: string },
+): DeliveryJobData {
+  return {
+    ...deliveryBase(exportJobId, data),
+    outcome: 'failed',
+    failure: { code: failure.code, message: failure.message },
+  };
+}
+
+function deliveryBase(exportJobId: string, data: ExportJobData) {
+  return {
+    schemaVersion: DELIVERY_SCHEMA_VERSION,
+    exportJobId,
+    requestId: data.requestId,
+    ...(data.keyId ? { keyId: data.keyId } : {}),
+    email: data.email,
+  } as const;
 }

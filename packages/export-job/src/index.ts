@@ -17,6 +17,8 @@ export {
 export {
   DELIVERY_SCHEMA_VERSION,
   deliveryJobId,
+  deliveryForResult,
+  deliveryForFailure,
   parseDeliveryJobData,
   type DeliveredFile,
   type DeliveryJobData,
@@ -34,10 +36,13 @@ export {
   DEFAULT_RETENTION_COUNT,
   createExportQueue,
   createDeliveryQueue,
+  addDelivery,
   type ExportQueue,
   type ExportWorker,
   type DeliveryQueue,
   type DeliveryWorker,
+  type ExportJob,
+  type DeliveryJob,
   type QueueOptions,
 } from './job-catalog';
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';

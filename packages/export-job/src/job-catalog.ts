@@ -1,11 +1,13 @@
-import { Queue, type ConnectionOptions, type JobsOptions, type Worker } from 'bullmq';
+import { Queue, type ConnectionOptions, type Job, type JobsOptions, type Worker } from 'bullmq';
 import {
   DELIVERY_SCHEMA_VERSION,
+  deliveryJobId,
   parseDeliveryJobData,
   type DeliveryJobData,
   type DeliveryJobResult,
 } from './delivery-job';
 import { EXPORT_SCHEMA_VERSION, parseExportJobData, type ExportJobData, type ExportJobResult } from './export-job';
+import { sealJob } from './job-seal';
 
 /**
  * Every job the service runs, defined once: its queue, name, payload schema and version, result,
@@ -43,6 +45,8 @@ export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JO
 export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type DeliveryQueue = Queue<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
 export type DeliveryWorker = Worker<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
+export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
 
 export interface QueueOptions {
   connection: ConnectionOptions;
@@ -91,4 +95,13 @@ export function createExportQueue(options: QueueOptions): ExportQueue {
 
 export function createDeliveryQueue(options: QueueOptions): DeliveryQueue {
   return new Queue(DELIVERY_QUEUE_NAME, queueSettings('delivery', options));
+}
+
+/**
+ * Queues a delivery, sealed (a delivery planted in Redis could mail any stored file to anyone),
+ * under an id derived from the export's: one delivery per export, and a repeated add is a no-op.
+ */
+export async function addDelivery(queue: DeliveryQueue, sealSecret: string, data: DeliveryJobData): Promise<void> {
+  const jobId = deliveryJobId(data.exportJobId);
+  await queue.add(DELIVERY_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), { jobId });
 }

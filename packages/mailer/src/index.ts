@@ -5,6 +5,7 @@ export {
   composeFailedMail,
   encodedMessageBytes,
   formatBytes,
+  escapeHtml,
   type ReadyFile,
   type ReadyDelivery,
   type FailedExport,

@@ -11,5 +11,6 @@ export {
   type WriteOptions,
 } from './storage';
 export { createLocalStorage, type LocalStorage, type LocalStorageOptions } from './local-storage';
-export { createS3Storage, explainS3Error, type S3Storage, type S3StorageOptions } from './s3-storage';
+// Types only: the S3 adapter (and the AWS SDK) is loaded by createStorage when it is chosen.
+export type { S3Storage, S3StorageOptions } from './s3-storage';
 export { createStorage, type AnyStorage, type StorageConfig } from './create-storage';

@@ -1,7 +1,7 @@
 import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { S3Client } from '@aws-sdk/client-s3';
-import { createLocalStorage, createS3Storage, type Storage } from '@fluxquery/storage';
+import { createLocalStorage, createStorage, type Storage } from '@fluxquery/storage';
 import { runExport } from '@fluxquery/worker';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -61,7 +61,8 @@ function s3Storage(target: S3Target): Storage {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  return createS3Storage({
+  return createStorage({
+    kind: 's3',
     bucket: target.bucket,
     prefix: 'bench/',
     partSizeBytes: 8 * 1024 ** 2,

@@ -1,5 +1,6 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import type { Logger } from '@fluxquery/logger';
+import { escapeHtml } from '@fluxquery/mailer';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 
 interface HttpParserError {
@@ -50,11 +51,10 @@ export function sendError(req: Request, res: Response, error: AppError): void {
 }
 
 function errorPage(error: AppError): string {
-  const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return (
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${error.status} ${escape(error.code)}</title></head>` +
-    `<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${escape(error.message)}</h1>` +
-    `<p>FluxQuery Export · ${error.status} ${escape(error.code)}</p></body></html>`
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${error.status} ${escapeHtml(error.code)}</title></head>` +
+    `<body style="font-family:sans-serif;max-width:40em;margin:4em auto"><h1>${escapeHtml(error.message)}</h1>` +
+    `<p>FluxQuery Export · ${error.status} ${escapeHtml(error.code)}</p></body></html>`
   );
 }
 

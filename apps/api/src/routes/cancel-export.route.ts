@@ -1,14 +1,5 @@
 import { AppError } from '@fluxquery/errors';
-import {
-  DELIVERY_JOB_NAME,
-  DELIVERY_QUEUE_NAME,
-  DELIVERY_SCHEMA_VERSION,
-  sealJob,
-  deliveryJobId,
-  parseFailure,
-  toExportStatus,
-  type DeliveryJobData,
-} from '@fluxquery/export-job';
+import { addDelivery, deliveryForFailure, parseFailure, toExportStatus } from '@fluxquery/export-job';
 import type { Request, Response } from 'express';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { describeExportJob, type JobSnapshot } from '../export-view';
@@ -58,17 +49,7 @@ async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot, keyId: stri
   await readJobStore(async () => {
     await deps.cancelled.remember(String(job.id), { keyId, view }, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
     // The requester hears of it, as of any export that ends without a file.
-    const deliveryId = deliveryJobId(String(job.id));
-    const notice = sealJob<DeliveryJobData>(deps.sealSecret, DELIVERY_QUEUE_NAME, deliveryId, {
-      schemaVersion: DELIVERY_SCHEMA_VERSION,
-      exportJobId: String(job.id),
-      requestId: job.data.requestId,
-      ...(job.data.keyId ? { keyId: job.data.keyId } : {}),
-      email: job.data.email,
-      outcome: 'failed' as const,
-      failure: error,
-    });
-    await deps.deliveries.add(DELIVERY_JOB_NAME, notice, { jobId: deliveryId });
+    await addDelivery(deps.deliveries, deps.sealSecret, deliveryForFailure(String(job.id), job.data, error));
   });
   return view;
 }

@@ -4,7 +4,7 @@ import { checkDownloadToken } from '@fluxquery/signing';
 import type { Request, Response } from 'express';
 import type { ApiDeps } from '../context';
 import { sendStoredFile } from '../send-stored-file';
-import { withTimeout } from '../with-timeout';
+import { readJobStore } from '../find-owned-job';
 
 // A presigned S3 URL lives only this long: each click on the (long-lived) link signs a new one
 // with the credentials in force then, so the link survives their rotation.
@@ -41,15 +41,10 @@ export function downloadRoute(deps: ApiDeps) {
 }
 
 async function findFinishedFile(deps: ApiDeps, jobId: string): Promise<ExportJobResult> {
-  const found = await withTimeout(
-    (async () => {
-      const state = await deps.queue.getJobState(jobId);
-      const job = state === 'completed' ? await deps.queue.getJob(jobId) : undefined;
-      return job?.returnvalue;
-    })(),
-    5_000,
-  ).catch((error: unknown) => {
-    throw new AppError('SERVICE_UNAVAILABLE', 'the job store is unavailable; try again shortly', { cause: error });
+  const found = await readJobStore(async () => {
+    const state = await deps.queue.getJobState(jobId);
+    const job = state === 'completed' ? await deps.queue.getJob(jobId) : undefined;
+    return job?.returnvalue;
   });
   if (!found) throw gone();
   return found;
