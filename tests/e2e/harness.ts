@@ -4,6 +4,7 @@ import {
   createCancelFlags,
   createDeliveryQueue,
   createExportQueue,
+  createKeySlots,
   type DeliveryQueue,
   type ExportQueue,
 } from '@fluxquery/export-job';
@@ -46,6 +47,7 @@ export const TEST_LIMITS: ClientLimits = {
   timeoutMs: 30_000,
   exportsPerMinute: 1_000,
   requestsPerMinute: 100_000,
+  maxConcurrentExports: 100,
 };
 
 /** A client key as the config would make it, reading the given schemas. */
@@ -186,6 +188,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           progressEveryMs: 100,
           enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
+          keySlots: createKeySlots(newWorkerRedis(), queue, `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
           metrics: workerMetrics,
           clients,

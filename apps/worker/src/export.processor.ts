@@ -8,6 +8,8 @@ import {
   type ExportJob,
   type ExportJobData,
   type ExportJobResult,
+  type KeySlots,
+  PARK_MS,
 } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
@@ -15,6 +17,7 @@ import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
 import { measureExport } from './export-metrics';
+import { holdKeySlot, type HeldSlot } from './key-slot';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 
@@ -23,6 +26,8 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy {
   enqueueDelivery(data: DeliveryJobData): Promise<void>;
   /** Where DELETE /export/:id leaves its request. */
   cancelFlags: CancelFlags;
+  /** Each key's max_concurrent_exports, held across worker processes; absent: no per-key limit. */
+  keySlots?: KeySlots;
   /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
   metrics?: WorkerMetrics;
   /** Aborted when a stopping worker's grace period is over: running exports are handed back. */
@@ -46,11 +51,25 @@ export async function processExportJob(
   const upstream = deps.shutdown && signal ? AbortSignal.any([signal, deps.shutdown]) : (deps.shutdown ?? signal);
   const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, upstream);
   const measure = measureExport(deps.metrics);
+  let slot: HeldSlot | undefined;
   try {
     data = checkExportJob(deps, job.id, job.data);
-    measure.started(data.keyId ?? DEFAULT_KEY_ID);
+    const keyId = data.keyId ?? DEFAULT_KEY_ID;
     // Cancelled while it waited: no query runs at all.
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
+    if (deps.keySlots && job.id && token) {
+      slot = await holdKeySlot(deps.keySlots, keyId, job.id, maxConcurrentFor(deps, keyId));
+      if (!slot) {
+        // The key already runs its maximum: the job waits, as a delayed job, until one of the key's
+        // exports ends (which promotes it at once) or PARK_MS passes. No attempt is spent.
+        await deps.keySlots.park(keyId, job.id);
+        logger.info('export.parked', { keyId, reason: 'max_concurrent_exports' });
+        deps.metrics?.parked.inc({ key: keyId });
+        await job.moveToDelayed(Date.now() + PARK_MS, token);
+        throw new DelayedError();
+      }
+    }
+    measure.started(keyId);
     logger.info('export.started', { format: data.format, requestId: data.requestId });
     const result = await runExport({ ...deps, logger }, data, {
       onProgress: (progress) => {
@@ -64,6 +83,7 @@ export async function processExportJob(
     await notify(deps, logger, deliveryForResult(String(job.id), data, result));
     return result;
   } catch (error) {
+    if (error instanceof DelayedError) throw error;
     if (deps.shutdown?.aborted && token) {
       // The worker is stopping and its grace period is over: the job goes back to the queue as it
       // was (no attempt counted), and its partial file is already gone.
@@ -92,7 +112,13 @@ export async function processExportJob(
   } finally {
     cancel.stop();
     measure.ended();
+    await slot?.release();
   }
+}
+
+function maxConcurrentFor(deps: ExportJobDeps, keyId: string): number {
+  // checkExportJob has already refused a job whose key this worker does not know.
+  return deps.clients.find((client) => client.keyId === keyId)?.limits.maxConcurrentExports ?? 1;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
-import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlots } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
@@ -31,9 +31,9 @@ async function main(): Promise<void> {
     retentionMs: config.jobRetentionMs,
     retentionCount: config.jobRetentionCount,
   };
+  // The queue stays open: a key's freed slot promotes its oldest parked job through it.
   const exportQueue = createExportQueue(queueOptions);
   await exportQueue.setGlobalConcurrency(config.maxDbConcurrency);
-  await exportQueue.close();
   const deliveryQueue = createDeliveryQueue(queueOptions);
 
   const mailOptions = mailerOptionsFor(config);
@@ -52,6 +52,7 @@ async function main(): Promise<void> {
       timeoutMs: config.limits.timeoutMs,
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
+      keySlots: createKeySlots(connection, exportQueue, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
       metrics,
       shutdown: shutdown.signal,
@@ -108,7 +109,7 @@ async function main(): Promise<void> {
     stopRetention();
     probes?.close();
     Promise.all([exportWorker.close(), deliveryWorker.close()])
-      .then(() => deliveryQueue.close())
+      .then(() => Promise.all([deliveryQueue.close(), exportQueue.close()]))
       .then(() => {
         mailer.close();
         logger.info('worker.stopped');

@@ -12,6 +12,8 @@ export interface ClientLimits {
   exportsPerMinute: number;
   /** Signed requests of any kind (status polls included) per key per minute. */
   requestsPerMinute: number;
+  /** Exports of this key running at once, across every worker process (fairness between keys). */
+  maxConcurrentExports: number;
 }
 
 export interface ClientKey {
@@ -39,6 +41,7 @@ interface RawClientKey {
     timeout?: string | number;
     exports_per_minute?: number;
     requests_per_minute?: number;
+    max_concurrent_exports?: number;
   };
 }
 
@@ -64,6 +67,7 @@ const clientKeysSchema = (minSecretLength: number) =>
           timeout: Joi.alternatives(Joi.string(), Joi.number()),
           exports_per_minute: Joi.number().integer().min(1),
           requests_per_minute: Joi.number().integer().min(1),
+          max_concurrent_exports: Joi.number().integer().min(1).max(1000),
         }).unknown(false),
       }).unknown(false),
     )
@@ -111,6 +115,7 @@ function toClientKey(
       timeoutMs,
       exportsPerMinute: limits.exports_per_minute ?? defaults.limits.exportsPerMinute,
       requestsPerMinute: limits.requests_per_minute ?? defaults.limits.requestsPerMinute,
+      maxConcurrentExports: limits.max_concurrent_exports ?? defaults.limits.maxConcurrentExports,
     },
   };
 }

@@ -110,6 +110,8 @@ export const envSchema = Joi.object({
     .default(10 * 1024 ** 3),
   EXPORTS_PER_MINUTE: Joi.number().integer().min(1).default(30),
   REQUESTS_PER_MINUTE: Joi.number().integer().min(1).default(600),
+  // Fairness: a key's exports running at once, across all workers, for keys that set none.
+  MAX_CONCURRENT_EXPORTS_PER_KEY: Joi.number().integer().min(1).max(1000).default(2),
   // For the admin tools only (seeding, creating the reader account); the services never use it.
   ADMIN_MYSQL_DSN: dsn.allow(''),
   COMPRESSION: flag().default(false),

@@ -21,6 +21,7 @@ describe('loadConfig', () => {
             timeoutMs: 600_000,
             exportsPerMinute: 30,
             requestsPerMinute: 600,
+            maxConcurrentExports: 2,
           },
         },
       ],
@@ -84,7 +85,7 @@ describe('client keys', () => {
       secrets: ['billing-secret-0123456789', 'billing-next-0123456789'],
       allowed_schemas: ['sales', 'billing'],
       allowed_recipient_domains: ['Example.com'],
-      limits: { max_rows: 5000, timeout: '2m', exports_per_minute: 5 },
+      limits: { max_rows: 5000, timeout: '2m', exports_per_minute: 5, max_concurrent_exports: 3 },
     },
     { key_id: 'ops', secrets: ['ops-secret-0123456789'] },
   ]);
@@ -103,9 +104,13 @@ describe('client keys', () => {
         timeoutMs: 120_000,
         exportsPerMinute: 5,
         requestsPerMinute: 600,
+        maxConcurrentExports: 3,
       },
     });
-    expect(config.clients[1]).toMatchObject({ allowedSchemas: ['app'], limits: { maxRows: 100 } });
+    expect(config.clients[1]).toMatchObject({
+      allowedSchemas: ['app'],
+      limits: { maxRows: 100, maxConcurrentExports: 2 },
+    });
   });
 
   it('reads the same JSON from CLIENT_KEYS_FILE', () => {

@@ -75,6 +75,7 @@ interface Env extends DeliveryEnv {
   MAX_EXPORT_BYTES: number;
   EXPORTS_PER_MINUTE: number;
   REQUESTS_PER_MINUTE: number;
+  MAX_CONCURRENT_EXPORTS_PER_KEY: number;
   ADMIN_MYSQL_DSN?: string;
   COMPRESSION: boolean;
   WORKER_COUNT: number;
@@ -105,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     timeoutMs: v.DEFAULT_TIMEOUT,
     exportsPerMinute: v.EXPORTS_PER_MINUTE,
     requestsPerMinute: v.REQUESTS_PER_MINUTE,
+    maxConcurrentExports: v.MAX_CONCURRENT_EXPORTS_PER_KEY,
   };
   const clients = loadClients(v, { limits, allowedSchemas: [mysql.database] });
   const deliveryProblems = checkDeliveryEnv(

@@ -48,3 +48,4 @@ export {
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
 export { createCancelFlags, type CancelFlags } from './cancel-flags';
 export { sealJob, hasValidSeal, type Sealed } from './job-seal';
+export { createKeySlots, SLOT_LEASE_MS, PARK_MS, type KeySlots } from './key-slots';

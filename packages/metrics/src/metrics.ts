@@ -64,6 +64,7 @@ export interface WorkerMetrics {
   rows: Counter<'format'>;
   bytes: Counter<'format'>;
   running: Gauge<'key'>;
+  parked: Counter<'key'>;
   deliveries: Counter<'outcome' | 'method'>;
 }
 
@@ -101,6 +102,12 @@ export function createWorkerMetrics(): WorkerMetrics {
     running: new Gauge({
       name: 'fluxquery_exports_running',
       help: 'Exports running in this process, by client key',
+      labelNames: ['key'],
+      registers: [registry],
+    }),
+    parked: new Counter({
+      name: 'fluxquery_exports_parked_total',
+      help: 'Times a job waited because its key already ran max_concurrent_exports',
       labelNames: ['key'],
       registers: [registry],
     }),

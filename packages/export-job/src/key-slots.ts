@@ -1,0 +1,86 @@
+import type { Redis } from 'ioredis';
+import type { ExportQueue } from './job-catalog';
+
+/**
+ * Fairness between client keys: each key may run at most `max_concurrent_exports` exports at once,
+ * across every worker process. A slot is a lease in a sorted set (`<prefix>:slots:<key>`, member
+ * job id, score its expiry by Redis's clock), renewed every second while the export runs, so a
+ * worker that dies frees its slots within LEASE_MS without anyone cleaning up. A job that finds its
+ * key full waits in `<prefix>:parked:<key>` (a sorted set, oldest first) as a delayed job; a freed
+ * slot promotes the oldest one at once, and PARK_MS is only the fallback when that wake-up is lost.
+ */
+export interface KeySlots {
+  /** True when the job holds (or already held) one of the key's `max` slots. */
+  take(keyId: string, jobId: string, max: number): Promise<boolean>;
+  renew(keyId: string, jobId: string): Promise<void>;
+  /** Frees the job's slot and wakes the key's oldest parked job. */
+  release(keyId: string, jobId: string): Promise<void>;
+  /** Remembers a job that will wait (delayed) for one of the key's slots. */
+  park(keyId: string, jobId: string): Promise<void>;
+}
+
+/** A slot outlives its last renewal by this much: a dead worker's slot is free again after it. */
+export const SLOT_LEASE_MS = 30_000;
+/** How long a parked job waits when no freed slot wakes it first. */
+export const PARK_MS = 5_000;
+
+// KEYS[1] the key's slots, KEYS[2] its parked jobs; ARGV: job id, max, lease ms. Redis's own clock, so workers on hosts
+// whose clocks disagree still agree on leases.
+const TAKE = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonumber(ARGV[2]) then
+  redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+  redis.call('PEXPIRE', KEYS[1], ARGV[3])
+  redis.call('ZREM', KEYS[2], ARGV[1])
+  return 1
+end
+return 0`;
+
+const RENEW = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1]) == 1 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[2])
+end
+return 0`;
+
+// How many parked ids a release tries: some may be gone (cancelled) or running already.
+const WAKE_TRIES = 5;
+
+export function createKeySlots(redis: Redis, queue: ExportQueue, prefix = 'fq', leaseMs = SLOT_LEASE_MS): KeySlots {
+  const slots = (keyId: string) => `${prefix}:slots:${keyId}`;
+  const parked = (keyId: string) => `${prefix}:parked:${keyId}`;
+  const wake = async (keyId: string): Promise<void> => {
+    for (let i = 0; i < WAKE_TRIES; i += 1) {
+      const [jobId] = await redis.zpopmin(parked(keyId));
+      if (jobId === undefined) return;
+      const job = await queue.getJob(jobId);
+      if (job && (await job.isDelayed())) {
+        // A job promoted by its own timer meanwhile is no longer delayed: BullMQ refuses, try the next.
+        const promoted = await job.promote().then(
+          () => true,
+          () => false,
+        );
+        if (promoted) return;
+      }
+    }
+  };
+  return {
+    async take(keyId, jobId, max) {
+      return (await redis.eval(TAKE, 2, slots(keyId), parked(keyId), jobId, max, leaseMs)) === 1;
+    },
+    async renew(keyId, jobId) {
+      await redis.eval(RENEW, 1, slots(keyId), jobId, leaseMs);
+    },
+    async release(keyId, jobId) {
+      await redis.zrem(slots(keyId), jobId);
+      await wake(keyId);
+    },
+    async park(keyId, jobId) {
+      await redis.zadd(parked(keyId), 'NX', Date.now(), jobId);
+      await redis.pexpire(parked(keyId), 24 * 3600 * 1000);
+    },
+  };
+}
