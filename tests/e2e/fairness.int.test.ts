@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, testClient, TEST_LIMITS, type Harness } from './harness';
-import { spawnWorker, type WorkerProcess } from './worker-process';
+import { spawnWorker, type ServiceProcess } from './service-process';
 
 // Fairness between client keys, with two real worker processes: a burst of 50 long exports from one
 // key, then another key's small export. The long exports read a table the test holds a WRITE lock
@@ -14,7 +14,7 @@ const HEAVY_MAX = 2;
 const BURST = 50;
 let harness: Harness;
 let locker: Connection;
-const workers: WorkerProcess[] = [];
+const workers: ServiceProcess[] = [];
 
 beforeAll(async () => {
   harness = await createHarness('e2e_fairness', {

@@ -3,12 +3,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, type Harness } from './harness';
-import { spawnWorker, type WorkerProcess } from './worker-process';
+import { spawnWorker, type ServiceProcess } from './service-process';
 
 // Real worker processes, started from the built dist as production starts them, on this file's
 // database, Redis prefix and folder: one killed mid-export, one stopped with SIGTERM.
 let harness: Harness;
-const workers: WorkerProcess[] = [];
+const workers: ServiceProcess[] = [];
 // 4,000,000 rows (about 50 MB of CSV): long enough to be killed in the middle.
 const BIG = "SELECT a.id AS a, b.id AS b, CONCAT(a.id, '-', b.id) AS ab FROM n a CROSS JOIN n b ORDER BY a.id, b.id";
 // 8,000,000 rows (under the default key's 10 M): seconds, much longer than a 300 ms grace period.
@@ -27,7 +27,7 @@ afterAll(async () => {
   await harness.close();
 });
 
-const started = (worker: WorkerProcess) =>
+const started = (worker: ServiceProcess) =>
   waitFor(async () => (worker.logs.some((l) => l.message === 'worker.started') ? true : undefined));
 
 /** Export files and partial files under the storage folder (not the development mail outbox). */

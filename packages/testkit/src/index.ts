@@ -3,3 +3,4 @@ export { uniquePrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis';
 export { waitFor } from './wait-for';
 export { startTestS3, type TestS3, type TestS3Options } from './test-s3';
 export { startTestSmtp, type TestSmtp, type ReceivedMail } from './test-smtp';
+export { createOwnRedis, freePort, type OwnRedis } from './own-redis';

@@ -3,9 +3,12 @@ import path from 'node:path';
 import type { Harness } from './harness';
 import { SECRET, TEST_LINKS, TEST_SEAL_SECRET } from './harness';
 
-const WORKER_MAIN = path.join(__dirname, '../../apps/worker/dist/main.js');
+const MAIN = {
+  worker: path.join(__dirname, '../../apps/worker/dist/main.js'),
+  api: path.join(__dirname, '../../apps/api/dist/main.js'),
+};
 
-export interface WorkerProcess {
+export interface ServiceProcess {
   child: ChildProcess;
   /** Every JSON log line the process wrote so far. */
   logs: Record<string, unknown>[];
@@ -19,9 +22,18 @@ export interface WorkerProcess {
  * A real worker process, as production starts it (the built `dist`, configured by environment),
  * on this test file's database, Redis prefix and storage folder.
  */
-export function spawnWorker(harness: Harness, env: Record<string, string> = {}): WorkerProcess {
+export function spawnWorker(harness: Harness, env: Record<string, string> = {}): ServiceProcess {
+  return spawnService('worker', harness, env);
+}
+
+/** A real api process, the same way; SERVER_PORT and REDIS_URL usually come in `env`. */
+export function spawnApi(harness: Harness, env: Record<string, string> = {}): ServiceProcess {
+  return spawnService('api', harness, env);
+}
+
+function spawnService(app: keyof typeof MAIN, harness: Harness, env: Record<string, string>): ServiceProcess {
   const { reader } = harness;
-  const child = spawn(process.execPath, [WORKER_MAIN], {
+  const child = spawn(process.execPath, [MAIN[app]], {
     // Not the repository: a developer's .env there must not reach the test's worker.
     cwd: harness.storageRoot,
     env: {
