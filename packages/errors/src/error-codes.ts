@@ -7,6 +7,7 @@ export const ERROR_CODES = {
   INVALID_JSON: { status: 400, retryable: false },
   VALIDATION_FAILED: { status: 400, retryable: false },
   INVALID_QUERY: { status: 400, retryable: false },
+  INVALID_CALLBACK_URL: { status: 400, retryable: false },
   MISSING_SIGNATURE: { status: 401, retryable: false },
   INVALID_SIGNATURE: { status: 401, retryable: false },
   TIMESTAMP_OUT_OF_WINDOW: { status: 401, retryable: false },
@@ -16,6 +17,7 @@ export const ERROR_CODES = {
   FORBIDDEN: { status: 403, retryable: false },
   SCHEMA_NOT_ALLOWED: { status: 403, retryable: false },
   RECIPIENT_NOT_ALLOWED: { status: 403, retryable: false },
+  CALLBACK_NOT_ALLOWED: { status: 403, retryable: false },
   NOT_FOUND: { status: 404, retryable: false },
   METHOD_NOT_ALLOWED: { status: 405, retryable: false },
   IDEMPOTENCY_KEY_REUSED: { status: 409, retryable: false },
@@ -37,6 +39,8 @@ export const ERROR_CODES = {
   // Delivery failures: they never change the export's own status.
   EMAIL_REFUSED: { status: 502, retryable: false },
   EMAIL_FAILED: { status: 503, retryable: true },
+  WEBHOOK_REFUSED: { status: 502, retryable: false },
+  WEBHOOK_FAILED: { status: 503, retryable: true },
   // Download links (GET /download/:token).
   LINK_INVALID: { status: 403, retryable: false },
   LINK_EXPIRED: { status: 410, retryable: false },

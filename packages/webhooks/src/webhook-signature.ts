@@ -1,0 +1,87 @@
+import { signV2, verifyRequest, type VerifyResult } from '@fluxquery/signing';
+import { randomBytes } from 'node:crypto';
+
+export type WebhookEvent = 'export.completed' | 'export.failed' | 'export.cancelled';
+
+export interface WebhookToSign {
+  /** The key's current secret (its first). */
+  secret: string;
+  keyId: string;
+  url: URL;
+  body: string;
+  event: WebhookEvent;
+  /** The same for every attempt of one notice, so that a receiver can drop repeats. */
+  deliveryId: string;
+  /** Unix seconds and a fresh nonce per attempt; tests fix them. */
+  timestamp?: string;
+  nonce?: string;
+}
+
+/**
+ * A webhook is signed as a v2 request would be (docs/signing.md): POST, the callback URL's path and
+ * query, X-Timestamp, X-Nonce, X-Key-Id and the sha256 of the body, HMAC-SHA256 with the key's
+ * secret. A receiver verifies it with the code it would use to verify our requests, and should
+ * keep the nonces it saw within the time window, as the api does.
+ */
+export function webhookHeaders(input: WebhookToSign): Record<string, string> {
+  const timestamp = input.timestamp ?? String(Math.floor(Date.now() / 1000));
+  const nonce = input.nonce ?? randomBytes(16).toString('hex');
+  const signature = signV2({
+    secret: input.secret,
+    keyId: input.keyId,
+    method: 'POST',
+    path: input.url.pathname,
+    query: input.url.search.replace(/^\?/, ''),
+    timestamp,
+    nonce,
+    body: input.body,
+  });
+  return {
+    'X-Key-Id': input.keyId,
+    'X-Timestamp': timestamp,
+    'X-Nonce': nonce,
+    'X-Signature': signature,
+    'X-FluxQuery-Event': input.event,
+    'X-FluxQuery-Delivery': input.deliveryId,
+  };
+}
+
+export interface ReceivedWebhook {
+  /** The path and query the receiver was called on, as in its request line. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** For receivers: checks a webhook's signature with the key's secret(s), within ±windowSeconds. */
+export function verifyWebhook(
+  received: ReceivedWebhook,
+  secrets: readonly string[],
+  options: { nowSeconds?: number; windowSeconds?: number } = {},
+): VerifyResult {
+  const header = (name: string) => {
+    const value = received.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const [path = '', query = ''] = received.url.split(/\?(.*)/s);
+  return verifyRequest(
+    {
+      method: 'POST',
+      path,
+      query,
+      body: received.body,
+      headers: {
+        timestamp: header('X-Timestamp'),
+        signature: header('X-Signature'),
+        keyId: header('X-Key-Id'),
+        nonce: header('X-Nonce'),
+      },
+    },
+    {
+      defaultKeyId: '',
+      findSecrets: () => secrets,
+      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
+      windowSeconds: options.windowSeconds ?? 300,
+    },
+  );
+}
