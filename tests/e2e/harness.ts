@@ -25,6 +25,7 @@ import {
   createDeliveryWorker,
   createExportWorker,
   enqueueDeliveryOn,
+  enqueueWebhookOn,
   type DeliveryWorker,
   type ExportWorker,
 } from '@fluxquery/worker';
@@ -60,6 +61,9 @@ export function testClient(
   return { keyId, secrets, allowedSchemas: schemas, limits: TEST_LIMITS, ...extra };
 }
 
+/** As APP_ENV=development: webhooks may call a receiver on this machine over plain http. */
+export const TEST_CALLBACKS = { requireHttps: false, allowLoopback: true };
+
 /** Download links in tests: absolute, under a base that only supertest ever resolves. */
 export const TEST_LINKS = {
   secret: 'test-download-link-secret-0123456789',
@@ -77,6 +81,8 @@ export interface HarnessOptions {
   email?: { attachFile: boolean; maxMessageBytes: number };
   /** Shortens the wait between attempts of both jobs. */
   backoffMs?: number;
+  /** Where callbacks may go; default: as in development (http, loopback allowed). */
+  callbacks?: { requireHttps: boolean; allowLoopback: boolean };
 }
 
 export interface Harness {
@@ -147,6 +153,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     pingRedis: async () => void (await redis.ping()),
     logger,
     clients,
+    callbacks: options.callbacks ?? TEST_CALLBACKS,
     guards: createRedisGuards(redis, `${prefix}:fq`),
     defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
@@ -187,6 +194,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
           enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
+          enqueueWebhook: enqueueWebhookOn(deliveries, TEST_SEAL_SECRET),
+          links: TEST_LINKS,
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           keySlots: createKeySlots(newWorkerRedis(), queue, `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
@@ -206,6 +215,9 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           links: TEST_LINKS,
           attachFile: options.email?.attachFile ?? true,
           maxMessageBytes: options.email?.maxMessageBytes ?? 25_000_000,
+          clients,
+          callbacks: options.callbacks ?? TEST_CALLBACKS,
+          webhookTimeoutMs: 2_000,
         },
         { connection: newWorkerRedis(), prefix },
       );

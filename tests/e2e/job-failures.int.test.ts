@@ -17,7 +17,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { SECRET, TEST_SEAL_SECRET, testClient } from './harness';
+import { SECRET, TEST_LINKS, TEST_SEAL_SECRET, testClient } from './harness';
 
 let prefix: string;
 let redis: Redis;
@@ -42,6 +42,7 @@ beforeAll(async () => {
       isCompressedByDefault: false,
       timeoutMs: 5_000,
       enqueueDelivery: async (delivery) => void deliveries.push(delivery),
+      links: TEST_LINKS,
       cancelFlags: createCancelFlags(workerRedis, prefix),
       sealSecret: TEST_SEAL_SECRET,
       clients: [testClient('default', [SECRET], ['none'])],

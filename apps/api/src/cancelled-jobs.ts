@@ -5,9 +5,16 @@ import { withTimeout } from './with-timeout';
  * What a poller sees of a job that was cancelled while it waited: BullMQ removes the job, so its
  * final status is kept here, as long as finished jobs are kept, for the key that owned it.
  */
+export interface CancelledJob {
+  keyId: string;
+  view: Record<string, unknown>;
+  /** Its request had a callback_url: the status shows the webhook's delivery. */
+  hasCallback?: boolean;
+}
+
 export interface CancelledJobs {
-  remember(jobId: string, record: { keyId: string; view: Record<string, unknown> }, ttlMs: number): Promise<void>;
-  find(jobId: string): Promise<{ keyId: string; view: Record<string, unknown> } | undefined>;
+  remember(jobId: string, record: CancelledJob, ttlMs: number): Promise<void>;
+  find(jobId: string): Promise<CancelledJob | undefined>;
 }
 
 export function createCancelledJobs(redis: Redis, prefix = 'fq'): CancelledJobs {
@@ -18,7 +25,7 @@ export function createCancelledJobs(redis: Redis, prefix = 'fq'): CancelledJobs 
     },
     async find(jobId) {
       const text = await withTimeout(redis.get(key(jobId)), 2_000);
-      return text ? (JSON.parse(text) as { keyId: string; view: Record<string, unknown> }) : undefined;
+      return text ? (JSON.parse(text) as CancelledJob) : undefined;
     },
   };
 }

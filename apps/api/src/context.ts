@@ -44,6 +44,8 @@ export interface ApiDeps {
   now?: () => number;
   /** Prometheus metrics for GET /metrics; absent: none are kept. */
   metrics?: ApiMetrics;
+  /** Where callback_url may point (APP_ENV): absent, as in production (https only, no loopback). */
+  callbacks?: { requireHttps: boolean; allowLoopback: boolean };
   /** Bull Board credentials; absent or empty password: no dashboard. */
   dashboard?: DashboardOptions;
 }

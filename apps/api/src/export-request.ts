@@ -10,6 +10,7 @@ import {
 } from '@fluxquery/export-job';
 import { PLAIN_ADDRESS } from '@fluxquery/mailer';
 import { MAX_QUERY_LENGTH } from '@fluxquery/sql-guard';
+import { MAX_CALLBACK_URL_LENGTH } from '@fluxquery/webhooks';
 import Joi from 'joi';
 
 /** A checked request: the job's own fields, before the api adds its bookkeeping. */
@@ -30,6 +31,7 @@ interface RawRequest {
   };
   formula_guard?: boolean;
   time_zone?: string;
+  callback_url?: string;
 }
 
 const timeZone = Joi.string()
@@ -71,6 +73,8 @@ const schema = Joi.object<RawRequest>({
   }),
   formula_guard: Joi.boolean(),
   time_zone: timeZone,
+  // Checked further (scheme, addresses, the key's hosts) by the route, which knows the key.
+  callback_url: Joi.string().min(1).max(MAX_CALLBACK_URL_LENGTH),
 })
   .required()
   .unknown(false);
@@ -113,6 +117,7 @@ function toExportRequest(raw: RawRequest): ExportRequest {
     ...(csv ? { csv } : {}),
     ...(raw.formula_guard !== undefined ? { formulaGuard: raw.formula_guard } : {}),
     ...(raw.time_zone ? { timeZone: raw.time_zone } : {}),
+    ...(raw.callback_url ? { callbackUrl: raw.callback_url } : {}),
   };
 }
 

@@ -1,8 +1,7 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import { deliveryJobId } from '@fluxquery/export-job';
+import { deliveryJobId, webhookJobId, type ExportJob, type JobSnapshot, type WebhookJob } from '@fluxquery/export-job';
 import type { ApiDeps } from './context';
-import type { JobSnapshot } from './export-view';
 import { withTimeout } from './with-timeout';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -19,15 +18,24 @@ export async function findOwnedJob(
   deps: ApiDeps,
   id: string,
   keyId: string | undefined,
-): Promise<JobSnapshot | undefined> {
+): Promise<JobSnapshot<ExportJob> | undefined> {
   if (!UUID.test(id)) throw notFound();
   return readJobStore(async () => {
     const state = await deps.queue.getJobState(id);
     const job = await deps.queue.getJob(id);
     if (!job || (job.data.keyId ?? DEFAULT_KEY_ID) !== keyId) return undefined;
     const delivery = await findDelivery(deps, id);
-    return { job, state, ...(delivery ? { delivery } : {}) };
+    const webhook = job.data.callbackUrl ? await findWebhook(deps, id) : undefined;
+    return { job, state, ...(delivery ? { delivery } : {}), ...(webhook ? { webhook } : {}) };
   });
+}
+
+export async function findWebhook(deps: ApiDeps, exportJobId: string): Promise<JobSnapshot['webhook']> {
+  const id = webhookJobId(exportJobId);
+  const state = await deps.deliveries.getJobState(id);
+  // The deliveries queue holds both jobs; this id is always a webhook's.
+  const job = (await deps.deliveries.getJob(id)) as unknown as WebhookJob | undefined;
+  return job ? { job, state } : undefined;
 }
 
 export async function findDelivery(deps: ApiDeps, exportJobId: string): Promise<JobSnapshot['delivery']> {

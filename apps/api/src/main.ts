@@ -45,6 +45,7 @@ function main(): void {
     },
     logger,
     clients: config.clients,
+    callbacks: config.callbacks,
     guards: createRedisGuards(redis, `${config.queuePrefix}:fq`),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,

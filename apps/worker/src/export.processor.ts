@@ -1,29 +1,24 @@
+import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
-  deliveryForFailure,
-  deliveryForResult,
   formatFailure,
+  PARK_MS,
   type CancelFlags,
-  type DeliveryJobData,
   type ExportJob,
   type ExportJobData,
   type ExportJobResult,
   type KeySlots,
-  PARK_MS,
 } from '@fluxquery/export-job';
-import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
-import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { DelayedError, UnrecoverableError } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
 import { measureExport } from './export-metrics';
+import { tellRequester, type NoticeDeps } from './export-notices';
 import { holdKeySlot, type HeldSlot } from './key-slot';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 
-export interface ExportJobDeps extends ExportDeps, JobPolicy {
-  /** Puts the delivery job (email) on its own queue; delivery is never part of the export. */
-  enqueueDelivery(data: DeliveryJobData): Promise<void>;
+export interface ExportJobDeps extends ExportDeps, JobPolicy, NoticeDeps {
   /** Where DELETE /export/:id leaves its request. */
   cancelFlags: CancelFlags;
   /** Each key's max_concurrent_exports, held across worker processes; absent: no per-key limit. */
@@ -37,8 +32,8 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy {
 /**
  * The job's edge: validate the payload again, run the use case, and turn its error into one that
  * BullMQ understands: permanent failures are not retried, and every failure reason carries its code.
- * Once the file is committed, or the export has failed for good, the requester is told by a
- * delivery job.
+ * Once the file is committed, or the export has failed for good, the requester is told by an
+ * email job and, when the request had a callback_url, a webhook job.
  */
 export async function processExportJob(
   deps: ExportJobDeps,
@@ -53,8 +48,9 @@ export async function processExportJob(
   const measure = measureExport(deps.metrics);
   let slot: HeldSlot | undefined;
   try {
-    data = checkExportJob(deps, job.id, job.data);
-    const keyId = data.keyId ?? DEFAULT_KEY_ID;
+    const checked = checkExportJob(deps, job.id, job.data);
+    data = checked;
+    const keyId = checked.keyId ?? DEFAULT_KEY_ID;
     // Cancelled while it waited: no query runs at all.
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
     if (deps.keySlots && job.id && token) {
@@ -80,7 +76,7 @@ export async function processExportJob(
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);
-    await notify(deps, logger, deliveryForResult(String(job.id), data, result));
+    await tellRequester(deps, logger, job, checked, { result });
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
@@ -106,7 +102,7 @@ export async function processExportJob(
     });
     measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (isFinal && data) await notify(deps, logger, deliveryForFailure(String(job.id), data, appError));
+    if (isFinal && data) await tellRequester(deps, logger, job, data, { failure: appError });
     const reason = formatFailure(appError.code, appError.message);
     throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
   } finally {
@@ -121,23 +117,7 @@ function maxConcurrentFor(deps: ExportJobDeps, keyId: string): number {
   return deps.clients.find((client) => client.keyId === keyId)?.limits.maxConcurrentExports ?? 1;
 }
 
-/**
- * The file is committed whatever happens here: a queue that cannot take the delivery is logged,
- * never allowed to fail (and so re-run) the export.
- */
-async function notify(deps: ExportJobDeps, logger: Logger, delivery: DeliveryJobData): Promise<void> {
-  await deps
-    .enqueueDelivery(delivery)
-    .catch((error: unknown) =>
-      logger.error('delivery.enqueue_failed', { outcome: delivery.outcome, error: describe(error) }),
-    );
-}
-
 function describeCause(error: AppError): string | undefined {
   const cause = error.cause;
   return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -3,6 +3,6 @@ export { createDeliveryWorker, type DeliveryWorkerOptions } from './delivery-wor
 export { runExport, type ExportDeps, type ExportHooks } from './run-export';
 export { type ExportJobDeps } from './export.processor';
 export { type DeliveryDeps } from './deliver-export';
-export { enqueueDeliveryOn } from './enqueue-delivery';
+export { enqueueDeliveryOn, enqueueWebhookOn } from './enqueue-delivery';
 export type { ExportWorker, DeliveryWorker } from '@fluxquery/export-job';
 export { startMetricsServer, type WorkerProbes } from './metrics-server';

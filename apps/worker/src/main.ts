@@ -8,7 +8,7 @@ import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createDeliveryWorker } from './delivery-worker';
-import { enqueueDeliveryOn } from './enqueue-delivery';
+import { enqueueDeliveryOn, enqueueWebhookOn } from './enqueue-delivery';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
 import { startMetricsServer, type WorkerProbes } from './metrics-server';
@@ -51,6 +51,8 @@ async function main(): Promise<void> {
       isCompressedByDefault: config.compression,
       timeoutMs: config.limits.timeoutMs,
       enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
+      enqueueWebhook: enqueueWebhookOn(deliveryQueue, config.jobSealSecret),
+      links: config.downloadLinks,
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       keySlots: createKeySlots(connection, exportQueue, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
@@ -71,6 +73,8 @@ async function main(): Promise<void> {
       links: config.downloadLinks,
       attachFile: config.email.attachFile,
       maxMessageBytes: config.email.maxMessageBytes,
+      clients: config.clients,
+      callbacks: config.callbacks,
     },
     { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs },
   );

@@ -24,6 +24,8 @@ export interface ClientKey {
   allowedSchemas: string[];
   /** Lower-case domains the key may send exports to; absent: any. */
   allowedRecipientDomains?: string[];
+  /** Hosts (exact, or `*.example.com`) the key's webhooks may call; absent: any public host. */
+  allowedCallbackHosts?: string[];
   limits: ClientLimits;
 }
 
@@ -35,6 +37,7 @@ interface RawClientKey {
   secrets: string[];
   allowed_schemas?: string[];
   allowed_recipient_domains?: string[];
+  allowed_callback_hosts?: string[];
   limits?: {
     max_rows?: number;
     max_bytes?: number;
@@ -60,6 +63,16 @@ const clientKeysSchema = (minSecretLength: number) =>
           .min(1),
         allowed_recipient_domains: Joi.array()
           .items(Joi.string().domain({ tlds: false }).lowercase())
+          .min(1),
+        allowed_callback_hosts: Joi.array()
+          .items(
+            Joi.string()
+              .lowercase()
+              .pattern(
+                /^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/,
+                'a host name or *.domain',
+              ),
+          )
           .min(1),
         limits: Joi.object({
           max_rows: Joi.number().integer().min(1),
@@ -109,6 +122,7 @@ function toClientKey(
     secrets: raw.secrets,
     allowedSchemas: raw.allowed_schemas ?? defaults.allowedSchemas,
     ...(raw.allowed_recipient_domains ? { allowedRecipientDomains: raw.allowed_recipient_domains } : {}),
+    ...(raw.allowed_callback_hosts ? { allowedCallbackHosts: raw.allowed_callback_hosts } : {}),
     limits: {
       maxRows: limits.max_rows ?? defaults.limits.maxRows,
       maxBytes: limits.max_bytes ?? defaults.limits.maxBytes,

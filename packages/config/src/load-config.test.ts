@@ -85,6 +85,7 @@ describe('client keys', () => {
       secrets: ['billing-secret-0123456789', 'billing-next-0123456789'],
       allowed_schemas: ['sales', 'billing'],
       allowed_recipient_domains: ['Example.com'],
+      allowed_callback_hosts: ['Hooks.example.com', '*.partner.test'],
       limits: { max_rows: 5000, timeout: '2m', exports_per_minute: 5, max_concurrent_exports: 3 },
     },
     { key_id: 'ops', secrets: ['ops-secret-0123456789'] },
@@ -98,6 +99,7 @@ describe('client keys', () => {
       secrets: ['billing-secret-0123456789', 'billing-next-0123456789'],
       allowedSchemas: ['sales', 'billing'],
       allowedRecipientDomains: ['example.com'],
+      allowedCallbackHosts: ['hooks.example.com', '*.partner.test'],
       limits: {
         maxRows: 5000,
         maxBytes: 10 * 1024 ** 3,

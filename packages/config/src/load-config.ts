@@ -18,6 +18,8 @@ import type { ValidationResult } from 'joi';
 
 export interface Config {
   appEnv: 'development' | 'test' | 'production';
+  /** Where webhooks may go: https only in production, loopback only in development. */
+  callbacks: { requireHttps: boolean; allowLoopback: boolean };
   serverPort: number;
   mysql: MysqlConnectionConfig;
   redisUrl: string;
@@ -122,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const fileRetentionMs = v.FILE_RETENTION ?? v.JOB_RETENTION;
   const config: Config = {
     appEnv: v.APP_ENV,
+    callbacks: { requireHttps: v.APP_ENV === 'production', allowLoopback: v.APP_ENV === 'development' },
     serverPort: v.SERVER_PORT,
     mysql,
     redisUrl: v.REDIS_URL,

@@ -49,6 +49,8 @@ export interface ExportJobData {
   keyId?: string;
   /** The key's limits when it asked. Absent (older jobs): the worker's own settings. */
   limits?: ExportLimits;
+  /** Where the final status is POSTed (a signed webhook), as the api checked it. */
+  callbackUrl?: string;
   requestedAt: string;
   /** The producer's HMAC over the rest (job-seal.ts); the worker runs nothing without it. */
   seal?: string;
@@ -114,6 +116,7 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
     maxBytes: Joi.number().integer().min(1).required(),
     timeoutMs: Joi.number().integer().min(1).required(),
   }),
+  callbackUrl: Joi.string().max(2048),
   requestedAt: Joi.string().isoDate().required(),
   seal: Joi.string().hex().length(64),
 });

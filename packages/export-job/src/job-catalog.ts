@@ -8,6 +8,13 @@ import {
 } from './delivery-job';
 import { EXPORT_SCHEMA_VERSION, parseExportJobData, type ExportJobData, type ExportJobResult } from './export-job';
 import { sealJob } from './job-seal';
+import {
+  WEBHOOK_SCHEMA_VERSION,
+  parseWebhookJobData,
+  webhookJobId,
+  type WebhookJobData,
+  type WebhookJobResult,
+} from './webhook-job';
 
 /**
  * Every job the service runs, defined once: its queue, name, payload schema and version, result,
@@ -34,19 +41,38 @@ export const JOBS = {
     attempts: 6,
     backoffMs: 10_000,
   },
+  webhook: {
+    // On the deliveries queue, beside the email: both tell the requester, neither touches the export.
+    queue: 'deliveries',
+    name: 'webhook',
+    schemaVersion: WEBHOOK_SCHEMA_VERSION,
+    parse: parseWebhookJobData,
+    // A receiver that is down or answers 5xx/429 gets about 40 minutes (10 s, 20 s, … 21 min);
+    // a 4xx, a redirect or a forbidden address fails at once.
+    attempts: 8,
+    backoffMs: 10_000,
+  },
 } as const;
 
 export const EXPORT_QUEUE_NAME = JOBS.export.queue;
 export const EXPORT_JOB_NAME = JOBS.export.name;
 export const DELIVERY_QUEUE_NAME = JOBS.delivery.queue;
 export const DELIVERY_JOB_NAME = JOBS.delivery.name;
+export const WEBHOOK_JOB_NAME = JOBS.webhook.name;
 
 export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type DeliveryQueue = Queue<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
-export type DeliveryWorker = Worker<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+/** The deliveries queue's one worker runs both of its jobs: emails and webhooks. */
+export type DeliveryWorker = Worker<
+  DeliveryJobData | WebhookJobData,
+  DeliveryJobResult | WebhookJobResult,
+  typeof DELIVERY_JOB_NAME | typeof WEBHOOK_JOB_NAME
+>;
 export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
+export type WebhookJob = Job<WebhookJobData, WebhookJobResult, typeof WEBHOOK_JOB_NAME>;
+type WebhookQueue = Queue<WebhookJobData, WebhookJobResult, typeof WEBHOOK_JOB_NAME>;
 
 export interface QueueOptions {
   connection: ConnectionOptions;
@@ -104,4 +130,18 @@ export function createDeliveryQueue(options: QueueOptions): DeliveryQueue {
 export async function addDelivery(queue: DeliveryQueue, sealSecret: string, data: DeliveryJobData): Promise<void> {
   const jobId = deliveryJobId(data.exportJobId);
   await queue.add(DELIVERY_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), { jobId });
+}
+
+/**
+ * Queues the export's webhook on the deliveries queue, sealed (a planted webhook could make the
+ * workers call any address, signed), one per export; it keeps the queue's backoff and its own
+ * number of attempts.
+ */
+export async function addWebhook(queue: DeliveryQueue, sealSecret: string, data: WebhookJobData): Promise<void> {
+  const jobId = webhookJobId(data.exportJobId);
+  const webhooks = queue as unknown as WebhookQueue;
+  await webhooks.add(WEBHOOK_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), {
+    jobId,
+    attempts: JOBS.webhook.attempts,
+  });
 }

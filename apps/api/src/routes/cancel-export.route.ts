@@ -1,8 +1,19 @@
 import { AppError } from '@fluxquery/errors';
-import { addDelivery, deliveryForFailure, parseFailure, toExportStatus } from '@fluxquery/export-job';
+import {
+  addDelivery,
+  addWebhook,
+  deliveryForFailure,
+  describeDelivery,
+  describeExportJob,
+  describeWebhook,
+  parseFailure,
+  toExportStatus,
+  webhookFor,
+  type ExportJob,
+  type JobSnapshot,
+} from '@fluxquery/export-job';
 import type { Request, Response } from 'express';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
-import { describeExportJob, type JobSnapshot } from '../export-view';
 import { findOwnedJob, notFound, readJobStore } from '../find-owned-job';
 
 /**
@@ -33,23 +44,27 @@ export function cancelExportRoute(deps: ApiDeps) {
 }
 
 /** False when a worker took the job meanwhile (BullMQ will not remove a locked job). */
-async function removeWaiting(snapshot: JobSnapshot): Promise<boolean> {
+async function removeWaiting(snapshot: JobSnapshot<ExportJob>): Promise<boolean> {
   return snapshot.job.remove().then(
     () => true,
     () => false,
   );
 }
 
-async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot, keyId: string) {
+async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot<ExportJob>, keyId: string) {
   const { job } = snapshot;
   const now = new Date().toISOString();
   const error = { code: 'CANCELLED', message: 'the export was cancelled before it started' };
   const { delivery: _delivery, ...base } = describeExportJob(snapshot, deps.links);
   const view = { ...base, status: 'CANCELLED', finished_at: now, result: null, error };
   await readJobStore(async () => {
-    await deps.cancelled.remember(String(job.id), { keyId, view }, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
+    const record = { keyId, view, hasCallback: Boolean(job.data.callbackUrl) };
+    await deps.cancelled.remember(String(job.id), record, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
     // The requester hears of it, as of any export that ends without a file.
     await addDelivery(deps.deliveries, deps.sealSecret, deliveryForFailure(String(job.id), job.data, error));
+    const queued = { email: describeDelivery(true, 'queued'), webhook: describeWebhook(true, 'queued') };
+    const webhook = webhookFor(String(job.id), job.data, { ...view, delivery: queued });
+    if (webhook) await addWebhook(deps.deliveries, deps.sealSecret, webhook);
   });
   return view;
 }

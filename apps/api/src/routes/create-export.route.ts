@@ -8,6 +8,7 @@ import {
   type ExportJobData,
 } from '@fluxquery/export-job';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
+import { checkCallbackUrl } from '@fluxquery/webhooks';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
@@ -23,6 +24,7 @@ export function createExportRoute(deps: ApiDeps) {
     const request = parseExportRequest(body);
     checkSelectQuery(request.query, { defaultSchema: deps.defaultSchema, allowedSchemas: client.allowedSchemas });
     checkRecipient(request.email, client);
+    if (request.callbackUrl) checkCallback(request.callbackUrl, client, deps);
     const jobId = randomUUID();
     const idempotencyKey = req.get('idempotency-key');
     const claim = idempotencyKey
@@ -75,3 +77,17 @@ function checkRecipient(email: string, client: ClientKey): void {
     throw new AppError('RECIPIENT_NOT_ALLOWED', `this key may not send exports to ${domain}`);
   }
 }
+
+/**
+ * A callback_url is checked before anything is queued: scheme, credentials, an address literal or
+ * a name that always means a forbidden address (400), and the key's allow-list (403). Names are
+ * resolved, and their addresses checked, when the webhook is sent.
+ */
+function checkCallback(url: string, client: ClientKey, deps: ApiDeps): void {
+  checkCallbackUrl(url, {
+    ...(deps.callbacks ?? PRODUCTION_CALLBACKS),
+    ...(client.allowedCallbackHosts ? { allowedHosts: client.allowedCallbackHosts } : {}),
+  });
+}
+
+const PRODUCTION_CALLBACKS = { requireHttps: true, allowLoopback: false };

@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import type { ApiDeps } from '../context';
-import { describeDelivery, describeExportJob } from '../export-view';
-import { findDelivery, findOwnedJob, notFound, readJobStore } from '../find-owned-job';
+import { describeDelivery, describeExportJob, describeWebhook } from '@fluxquery/export-job';
+import { findDelivery, findOwnedJob, findWebhook, notFound, readJobStore } from '../find-owned-job';
 
 /** GET /export/:id: the job's status, progress and, once done, its file or its error, and its delivery. */
 export function getExportRoute(deps: ApiDeps) {
@@ -16,6 +16,13 @@ export function getExportRoute(deps: ApiDeps) {
     const cancelled = await readJobStore(() => deps.cancelled.find(id));
     if (!cancelled || cancelled.keyId !== req.client?.keyId) throw notFound();
     const delivery = await readJobStore(() => findDelivery(deps, id));
-    res.json({ ...cancelled.view, delivery: { email: describeDelivery(true, delivery) } });
+    const webhook = cancelled.hasCallback ? await readJobStore(() => findWebhook(deps, id)) : undefined;
+    res.json({
+      ...cancelled.view,
+      delivery: {
+        email: describeDelivery(true, delivery),
+        webhook: cancelled.hasCallback ? describeWebhook(true, webhook) : null,
+      },
+    });
   };
 }

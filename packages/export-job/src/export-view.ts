@@ -1,14 +1,13 @@
-import {
-  parseFailure,
-  toExportStatus,
-  type DeliveryJob,
-  type DeliveryJobResult,
-  type DeliveryStatus,
-  type ExportJob,
-  type ExportProgress,
-} from '@fluxquery/export-job';
 import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
+import type { DeliveryJobResult, DeliveryStatus } from './delivery-job';
+import type { ExportJobData, ExportJobResult, ExportProgress } from './export-job';
+import { parseFailure, toExportStatus } from './export-status';
+import type { DeliveryJob, WebhookJob } from './job-catalog';
+import type { WebhookJobResult } from './webhook-job';
+
+// The status a poller sees (GET /export/:id), and a webhook sends, built from a job's facts. The
+// api builds it from the job in Redis; a worker from the job it has just finished.
 
 const iso = (ms: number | undefined): string | null => (ms ? new Date(ms).toISOString() : null);
 
@@ -45,10 +44,26 @@ function describeProgress(
   };
 }
 
-export interface JobSnapshot {
-  job: ExportJob;
+/** What the status reads of an export job (a BullMQ job has all of it). */
+export interface ExportJobFacts {
+  id?: string | undefined;
+  data: ExportJobData;
+  timestamp: number;
+  processedOn?: number | undefined;
+  finishedOn?: number | undefined;
+  attemptsMade: number;
+  progress: unknown;
+  returnvalue: ExportJobResult | undefined;
+  failedReason: string | undefined;
+}
+
+export interface JobSnapshot<J extends ExportJobFacts = ExportJobFacts> {
+  job: J;
   state: JobState | 'unknown';
-  delivery?: { job: DeliveryJob; state: JobState | 'unknown' };
+  /** The email's job; `queued` when it was just added and has not run yet. */
+  delivery?: { job: DeliveryJob; state: JobState | 'unknown' } | 'queued';
+  /** The webhook's job, when the request had a callback_url. */
+  webhook?: { job: WebhookJob; state: JobState | 'unknown' } | 'queued';
 }
 
 /**
@@ -57,7 +72,7 @@ export interface JobSnapshot {
  * older state is consistent, while the reverse would show COMPLETED without a result. No path on
  * the worker's disk ever appears here: the file is reached through `download_url`.
  */
-export function describeExportJob({ job, state, delivery }: JobSnapshot, links: DownloadLinkSettings) {
+export function describeExportJob({ job, state, delivery, webhook }: JobSnapshot, links: DownloadLinkSettings) {
   const failure = parseFailure(job.failedReason);
   const status = toExportStatus(state, failure);
   const result = status === 'COMPLETED' ? job.returnvalue : undefined;
@@ -96,11 +111,39 @@ export function describeExportJob({ job, state, delivery }: JobSnapshot, links: 
     // While a retry is pending, the last attempt's reason shows here too; BullMQ keeps it after a
     // later attempt succeeds, so a finished export shows none.
     error: failure && status !== 'COMPLETED' ? { code: failure.code, message: failure.message } : null,
-    delivery: { email: describeDelivery(isFinished, delivery) },
+    delivery: {
+      email: describeDelivery(isFinished, delivery),
+      webhook: job.data.callbackUrl ? describeWebhook(isFinished, webhook) : null,
+    },
+  };
+}
+
+/** The webhook's state, for a request that had a callback_url: pending until the export ends. */
+export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot['webhook']) {
+  const none = { attempts: 0, error: null, http_status: null, sent_at: null };
+  if (webhook === 'queued' || (!webhook && !isExportFinished)) return { status: 'pending' as DeliveryStatus, ...none };
+  if (!webhook) {
+    const error = { code: 'WEBHOOK_FAILED', message: 'no webhook was queued for this export' };
+    return { ...none, status: 'failed' as DeliveryStatus, error };
+  }
+  const { job, state } = webhook;
+  const failure = parseFailure(job.failedReason);
+  const result: WebhookJobResult | undefined = state === 'completed' ? job.returnvalue : undefined;
+  const status: DeliveryStatus = result ? 'sent' : state === 'failed' ? 'failed' : 'pending';
+  return {
+    status,
+    attempts: job.attemptsMade,
+    error: failure && !result ? { code: failure.code, message: failure.message } : null,
+    http_status: result?.httpStatus ?? null,
+    sent_at: result?.sentAt ?? null,
   };
 }
 
 export function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']) {
+  if (delivery === 'queued') {
+    const status: DeliveryStatus = 'pending';
+    return { status, method: null, attempts: 0, error: null, sent_at: null };
+  }
   if (!delivery) {
     // The worker queues the delivery before it finishes the export, so a finished export without
     // one never had it queued (Redis refused it, or the export predates delivery).
