@@ -189,6 +189,26 @@ describe('callback URLs that could reach inside', () => {
     expect(await harness.queue.count()).toBe(before);
   });
 
+  it('refuses a webhook job planted in Redis (no seal): nothing is called', async () => {
+    const planted = {
+      schemaVersion: 1,
+      exportJobId: 'planted',
+      keyId: 'default',
+      callbackUrl: `${base}/planted`,
+      event: 'export.completed',
+      deliveryId: 'x',
+      status: { status: 'COMPLETED' },
+    };
+    const queue = harness.deliveries as unknown as { add(name: string, data: unknown, opts: object): Promise<unknown> };
+    await queue.add('webhook', planted, { jobId: 'webhook-planted', attempts: 1 });
+    const reason = await waitFor(async () => {
+      const job = await harness.deliveries.getJob('webhook-planted');
+      return job?.failedReason || undefined;
+    });
+    expect(reason).toMatch(/^\[JOB_SEAL_INVALID\]/);
+    expect(hooks).toEqual([]);
+  });
+
   it('holds a key to its allowed_callback_hosts (403)', async () => {
     const res = await submit({ query: 'SELECT 1 AS one', callback_url: 'https://evil.test/x' }, ALLOWED.id);
     expect(res.status).toBe(403);

@@ -1,14 +1,13 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
   DELIVERY_QUEUE_NAME,
-  formatFailure,
   hasValidSeal,
   parseDeliveryJobData,
   type DeliveryJob,
   type DeliveryJobResult,
 } from '@fluxquery/export-job';
-import { UnrecoverableError } from 'bullmq';
 import { deliverExport, type DeliveryDeps } from './deliver-export';
+import { toJobFailure } from './job-failure';
 
 /** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
 export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
@@ -40,7 +39,6 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
       retryable: appError.retryable,
     });
     deps.metrics?.deliveries.inc({ outcome: 'failed', method: 'none' });
-    const reason = formatFailure(appError.code, appError.message);
-    throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
+    throw toJobFailure(appError);
   }
 }

@@ -1,7 +1,6 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
-  formatFailure,
   PARK_MS,
   type CancelFlags,
   type ExportJob,
@@ -10,13 +9,14 @@ import {
   type KeySlots,
 } from '@fluxquery/export-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
-import { DelayedError, UnrecoverableError } from 'bullmq';
+import { DelayedError } from 'bullmq';
 import { watchForCancel } from './cancel-watch';
 import { measureExport } from './export-metrics';
 import { tellRequester, type NoticeDeps } from './export-notices';
 import { holdKeySlot, type HeldSlot } from './key-slot';
 import { runExport, type ExportDeps } from './run-export';
 import { checkExportJob, type JobPolicy } from './trusted-job';
+import { toJobFailure } from './job-failure';
 
 export interface ExportJobDeps extends ExportDeps, JobPolicy, NoticeDeps {
   /** Where DELETE /export/:id leaves its request. */
@@ -103,8 +103,7 @@ export async function processExportJob(
     measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data) await tellRequester(deps, logger, job, data, { failure: appError });
-    const reason = formatFailure(appError.code, appError.message);
-    throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
+    throw toJobFailure(appError);
   } finally {
     cancel.stop();
     measure.ended();

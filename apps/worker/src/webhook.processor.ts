@@ -2,7 +2,6 @@ import type { ClientKey } from '@fluxquery/config';
 import { AppError, isAppError } from '@fluxquery/errors';
 import {
   DELIVERY_QUEUE_NAME,
-  formatFailure,
   hasValidSeal,
   parseWebhookJobData,
   type WebhookJob,
@@ -11,7 +10,7 @@ import {
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { checkCallbackUrl, postWebhook, webhookHeaders } from '@fluxquery/webhooks';
-import { UnrecoverableError } from 'bullmq';
+import { toJobFailure } from './job-failure';
 
 export interface WebhookDeps {
   /** JOB_SEAL_SECRET: a webhook is called only when the api or a worker queued it unchanged. */
@@ -79,7 +78,6 @@ export async function processWebhookJob(deps: WebhookDeps, job: WebhookJob): Pro
       retryable: appError.retryable,
     });
     deps.metrics?.deliveries.inc({ outcome: 'failed', method: 'webhook' });
-    const reason = formatFailure(appError.code, appError.message);
-    throw appError.retryable ? new Error(reason) : new UnrecoverableError(reason);
+    throw toJobFailure(appError);
   }
 }
