@@ -50,7 +50,10 @@ ensure_services() {
   if ! is_port_open 6379; then
     say "starting Redis"
     if command -v redis-server >/dev/null 2>&1; then
-      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+      # With an append-only file, as docs/operations.md recommends: queued jobs survive a restart.
+      mkdir -p "$ROOT/.data/redis"
+      redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --appendonly yes --appendfsync everysec \
+        --save "" --dir "$ROOT/.data/redis"
     else
       echo "Redis is not running on 127.0.0.1:6379 and redis-server is not installed" >&2
       return 1

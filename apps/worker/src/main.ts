@@ -12,7 +12,7 @@ import { enqueueDeliveryOn, enqueueWebhookOn } from './enqueue-delivery';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
 import { startMetricsServer, type WorkerProbes } from './metrics-server';
-import { warnAboutEviction } from './redis-checks';
+import { warnAboutEviction, warnAboutPersistence } from './redis-checks';
 import { startRetention } from './retention';
 
 async function main(): Promise<void> {
@@ -80,6 +80,7 @@ async function main(): Promise<void> {
   );
   await warnAboutExcessGrants(config.mysql, logger);
   await warnAboutEviction(connection, logger);
+  await warnAboutPersistence(connection, logger);
   const probes = startMetricsServerIf(config.metricsPort, metrics, logger, {
     checkReady: async () => {
       await pingDatabase(config.mysql);

@@ -1,7 +1,7 @@
 import { createSilentLogger } from '@fluxquery/logger';
-import { TEST_REDIS_URL } from '@fluxquery/testkit';
+import { createOwnRedis, TEST_REDIS_URL } from '@fluxquery/testkit';
 import { Redis } from 'ioredis';
-import { warnAboutEviction } from './redis-checks';
+import { warnAboutEviction, warnAboutPersistence } from './redis-checks';
 
 describe('the Redis eviction check', () => {
   it('warns about a policy that can drop jobs, and is quiet about noeviction', async () => {
@@ -16,6 +16,25 @@ describe('the Redis eviction check', () => {
     } finally {
       await redis.config('SET', 'maxmemory-policy', original);
       await redis.quit();
+    }
+  });
+});
+
+describe('the Redis persistence check', () => {
+  it('warns about a Redis that keeps nothing on disk, and is quiet about one with an append-only file', async () => {
+    const own = await createOwnRedis();
+    const persistent = new Redis(own.url);
+    const volatile = new Redis(own.url);
+    try {
+      expect(await warnAboutPersistence(persistent, createSilentLogger())).toBe(false);
+      // The same server, as the development command starts one: no AOF, no snapshots.
+      await volatile.config('SET', 'appendonly', 'no');
+      await volatile.config('SET', 'save', '');
+      expect(await warnAboutPersistence(volatile, createSilentLogger())).toBe(true);
+    } finally {
+      persistent.disconnect();
+      volatile.disconnect();
+      await own.close();
     }
   });
 });

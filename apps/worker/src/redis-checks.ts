@@ -16,3 +16,21 @@ export async function warnAboutEviction(redis: Redis, logger: Logger): Promise<s
   });
   return policy;
 }
+
+/**
+ * A Redis that keeps nothing on disk (no append-only file, no snapshots) loses every queued job
+ * and every status when it restarts. Returns true (and logs a warning) for such a server;
+ * false when it persists, or when the server does not let us read its settings.
+ */
+export async function warnAboutPersistence(redis: Redis, logger: Logger): Promise<boolean> {
+  const read = async (name: string) =>
+    ((await redis.config('GET', name).catch(() => undefined)) as string[] | undefined)?.[1];
+  const [appendonly, save] = [await read('appendonly'), await read('save')];
+  if (appendonly === undefined || save === undefined) return false;
+  if (appendonly === 'yes' || save.trim() !== '') return false;
+  logger.warn('redis.no_persistence', {
+    advice:
+      'Redis keeps nothing on disk: a restart loses queued jobs and statuses; set appendonly yes (docs/operations.md)',
+  });
+  return true;
+}
