@@ -2,7 +2,8 @@ import { createServer, type IncomingHttpHeaders, type Server, type ServerRespons
 import type { AddressInfo } from 'node:net';
 import { lookup } from 'node:dns/promises';
 import { hostname } from 'node:os';
-import { forbiddenAddressReason, verifyWebhook } from '@fluxquery/webhooks';
+import { verifyWebhook } from '@fluxquery/signing';
+import { forbiddenAddressReason } from '@fluxquery/webhooks';
 import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, SECRET, testClient, type Harness } from './harness';
 

@@ -15,3 +15,4 @@ export {
   createDownloadLink,
   type DownloadLinkSettings,
 } from './download-token';
+export { verifyWebhook, type ReceivedWebhook } from './verify-webhook';

@@ -1,10 +1,4 @@
 export { forbiddenAddressReason, type CallbackPolicy } from './address-policy';
 export { checkCallbackUrl, MAX_CALLBACK_URL_LENGTH } from './callback-url';
 export { postWebhook, WEBHOOK_TIMEOUT_MS, type WebhookCall } from './post-webhook';
-export {
-  webhookHeaders,
-  verifyWebhook,
-  type WebhookEvent,
-  type WebhookToSign,
-  type ReceivedWebhook,
-} from './webhook-signature';
+export { webhookHeaders, type WebhookToSign } from './webhook-signature';

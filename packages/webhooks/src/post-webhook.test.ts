@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { postWebhook } from './post-webhook';
-import { verifyWebhook, webhookHeaders } from './webhook-signature';
+import { verifyWebhook } from '@fluxquery/signing';
+import { webhookHeaders } from './webhook-signature';
 
 // A real HTTP receiver on this machine: loopback is allowed here as in development, and refused as
 // in production.

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { verifyWebhook, webhookHeaders } from './webhook-signature';
+import { verifyWebhook } from '@fluxquery/signing';
+import { webhookHeaders } from './webhook-signature';
 
 // The webhook vector in docs/signing-vectors.json, which every example signer also reproduces.
 const vectors = JSON.parse(readFileSync(path.join(__dirname, '../../../docs/signing-vectors.json'), 'utf8')) as {

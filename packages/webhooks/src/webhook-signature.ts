@@ -1,7 +1,5 @@
-import { signV2, verifyRequest, type VerifyResult } from '@fluxquery/signing';
+import { signV2 } from '@fluxquery/signing';
 import { randomBytes } from 'node:crypto';
-
-export type WebhookEvent = 'export.completed' | 'export.failed' | 'export.cancelled';
 
 export interface WebhookToSign {
   /** The key's current secret (its first). */
@@ -9,7 +7,8 @@ export interface WebhookToSign {
   keyId: string;
   url: URL;
   body: string;
-  event: WebhookEvent;
+  /** X-FluxQuery-Event: export.completed, export.failed or export.cancelled. */
+  event: string;
   /** The same for every attempt of one notice, so that a receiver can drop repeats. */
   deliveryId: string;
   /** Unix seconds and a fresh nonce per attempt; tests fix them. */
@@ -44,44 +43,4 @@ export function webhookHeaders(input: WebhookToSign): Record<string, string> {
     'X-FluxQuery-Event': input.event,
     'X-FluxQuery-Delivery': input.deliveryId,
   };
-}
-
-export interface ReceivedWebhook {
-  /** The path and query the receiver was called on, as in its request line. */
-  url: string;
-  headers: Record<string, string | string[] | undefined>;
-  body: Buffer;
-}
-
-/** For receivers: checks a webhook's signature with the key's secret(s), within ±windowSeconds. */
-export function verifyWebhook(
-  received: ReceivedWebhook,
-  secrets: readonly string[],
-  options: { nowSeconds?: number; windowSeconds?: number } = {},
-): VerifyResult {
-  const header = (name: string) => {
-    const value = received.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value[0] : value;
-  };
-  const [path = '', query = ''] = received.url.split(/\?(.*)/s);
-  return verifyRequest(
-    {
-      method: 'POST',
-      path,
-      query,
-      body: received.body,
-      headers: {
-        timestamp: header('X-Timestamp'),
-        signature: header('X-Signature'),
-        keyId: header('X-Key-Id'),
-        nonce: header('X-Nonce'),
-      },
-    },
-    {
-      defaultKeyId: '',
-      findSecrets: () => secrets,
-      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
-      windowSeconds: options.windowSeconds ?? 300,
-    },
-  );
 }

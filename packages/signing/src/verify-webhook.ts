@@ -1,0 +1,43 @@
+import { verifyRequest, type VerifyResult } from './verify-request';
+
+// A webhook is signed as a v2 request to the service is; its receiver checks it the same way.
+
+export interface ReceivedWebhook {
+  /** The path and query the receiver was called on, as in its request line. */
+  url: string;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+}
+
+/** For receivers of webhooks: checks a webhook's signature with the key's secret(s), within ±windowSeconds. */
+export function verifyWebhook(
+  received: ReceivedWebhook,
+  secrets: readonly string[],
+  options: { nowSeconds?: number; windowSeconds?: number } = {},
+): VerifyResult {
+  const header = (name: string) => {
+    const value = received.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value[0] : value;
+  };
+  const [path = '', query = ''] = received.url.split(/\?(.*)/s);
+  return verifyRequest(
+    {
+      method: 'POST',
+      path,
+      query,
+      body: received.body,
+      headers: {
+        timestamp: header('X-Timestamp'),
+        signature: header('X-Signature'),
+        keyId: header('X-Key-Id'),
+        nonce: header('X-Nonce'),
+      },
+    },
+    {
+      defaultKeyId: '',
+      findSecrets: () => secrets,
+      nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
+      windowSeconds: options.windowSeconds ?? 300,
+    },
+  );
+}
