@@ -81,6 +81,8 @@ export interface HarnessOptions {
   email?: { attachFile: boolean; maxMessageBytes: number };
   /** Shortens the wait between attempts of both jobs. */
   backoffMs?: number;
+  /** PUBLIC_URL: download links point there (default: a base only supertest resolves). */
+  publicUrl?: string;
   /** Where callbacks may go; default: as in development (http, loopback allowed). */
   callbacks?: { requireHttps: boolean; allowLoopback: boolean };
 }
@@ -134,6 +136,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
   const deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
   const storage = options.storage?.(storageRoot) ?? createLocalStorage({ root: storageRoot });
+  const links = options.publicUrl ? { ...TEST_LINKS, publicUrl: options.publicUrl } : TEST_LINKS;
   const logger = createSilentLogger();
   const apiMetrics = createApiMetrics();
   apiMetrics.countJobsWith(async () => ({
@@ -146,7 +149,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     queue,
     deliveries,
     storage,
-    links: TEST_LINKS,
+    links,
     cancelFlags: createCancelFlags(redis, `${prefix}:fq`),
     cancelled: createCancelledJobs(redis, `${prefix}:fq`),
     sealSecret: TEST_SEAL_SECRET,
@@ -195,7 +198,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           progressEveryMs: 100,
           enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
           enqueueWebhook: enqueueWebhookOn(deliveries, TEST_SEAL_SECRET),
-          links: TEST_LINKS,
+          links,
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           keySlots: createKeySlots(newWorkerRedis(), queue, `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
@@ -212,7 +215,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           storage,
           mailer,
           logger,
-          links: TEST_LINKS,
+          links,
           attachFile: options.email?.attachFile ?? true,
           maxMessageBytes: options.email?.maxMessageBytes ?? 25_000_000,
           clients,

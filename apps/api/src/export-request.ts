@@ -11,28 +11,14 @@ import {
 import { PLAIN_ADDRESS } from '@fluxquery/mailer';
 import { MAX_QUERY_LENGTH } from '@fluxquery/sql-guard';
 import { MAX_CALLBACK_URL_LENGTH } from '@fluxquery/webhooks';
+import type { ExportRequestBody } from '@fluxquery/client';
 import Joi from 'joi';
 
 /** A checked request: the job's own fields, before the api adds its bookkeeping. */
 export type ExportRequest = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 'requestedAt'>;
 
-interface RawRequest {
-  query: string;
-  email: string;
-  format: string;
-  compression?: Compression;
-  csv?: {
-    profile?: CsvRequestOptions['profile'];
-    delimiter?: string;
-    bom?: boolean;
-    null?: string;
-    header?: boolean;
-    line_ending?: 'crlf' | 'lf';
-  };
-  formula_guard?: boolean;
-  time_zone?: string;
-  callback_url?: string;
-}
+/** The body as it travels: the same type the client package sends. */
+type RawRequest = ExportRequestBody;
 
 const timeZone = Joi.string()
   .max(64)
@@ -107,7 +93,7 @@ export function parseExportRequest(body: Buffer): ExportRequest {
 }
 
 function toExportRequest(raw: RawRequest): ExportRequest {
-  const format = FORMAT_ALIASES[raw.format] ?? 'csv';
+  const format = FORMAT_ALIASES[raw.format ?? 'csv'] ?? 'csv';
   const csv = raw.csv ? toCsvOptions(raw.csv) : undefined;
   return {
     query: raw.query,

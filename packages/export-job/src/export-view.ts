@@ -1,3 +1,4 @@
+import type { EmailDeliveryBody, ExportStatusBody, WebhookDeliveryBody } from '@fluxquery/client';
 import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
 import type { DeliveryJobResult, DeliveryStatus } from './delivery-job';
@@ -72,7 +73,10 @@ export interface JobSnapshot<J extends ExportJobFacts = ExportJobFacts> {
  * older state is consistent, while the reverse would show COMPLETED without a result. No path on
  * the worker's disk ever appears here: the file is reached through `download_url`.
  */
-export function describeExportJob({ job, state, delivery, webhook }: JobSnapshot, links: DownloadLinkSettings) {
+export function describeExportJob(
+  { job, state, delivery, webhook }: JobSnapshot,
+  links: DownloadLinkSettings,
+): ExportStatusBody {
   const failure = parseFailure(job.failedReason);
   const status = toExportStatus(state, failure);
   const result = status === 'COMPLETED' ? job.returnvalue : undefined;
@@ -119,7 +123,7 @@ export function describeExportJob({ job, state, delivery, webhook }: JobSnapshot
 }
 
 /** The webhook's state, for a request that had a callback_url: pending until the export ends. */
-export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot['webhook']) {
+export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot['webhook']): WebhookDeliveryBody {
   const none = { attempts: 0, error: null, http_status: null, sent_at: null };
   if (webhook === 'queued' || (!webhook && !isExportFinished)) return { status: 'pending' as DeliveryStatus, ...none };
   if (!webhook) {
@@ -139,7 +143,7 @@ export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot[
   };
 }
 
-export function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']) {
+export function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']): EmailDeliveryBody {
   if (delivery === 'queued') {
     const status: DeliveryStatus = 'pending';
     return { status, method: null, attempts: 0, error: null, sent_at: null };

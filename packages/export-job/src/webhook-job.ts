@@ -1,4 +1,5 @@
 import { AppError } from '@fluxquery/errors';
+import type { ExportStatusBody } from '@fluxquery/client';
 import Joi from 'joi';
 import { randomUUID } from 'node:crypto';
 import type { ExportJobData } from './export-job';
@@ -24,7 +25,7 @@ export interface WebhookJobData {
   /** X-FluxQuery-Delivery: the same for every attempt, so that a receiver can drop repeats. */
   deliveryId: string;
   /** The status JSON of GET /export/:id when the export ended. */
-  status: Record<string, unknown>;
+  status: ExportStatusBody;
   seal?: string;
 }
 
@@ -68,7 +69,7 @@ export function webhookEventFor(status: string): WebhookEventName {
 export function webhookFor(
   exportJobId: string,
   data: ExportJobData,
-  status: { status: string } & Record<string, unknown>,
+  status: ExportStatusBody,
 ): WebhookJobData | undefined {
   if (!data.callbackUrl) return undefined;
   return {

@@ -56,7 +56,7 @@ async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot<ExportJob>, 
   const now = new Date().toISOString();
   const error = { code: 'CANCELLED', message: 'the export was cancelled before it started' };
   const { delivery: _delivery, ...base } = describeExportJob(snapshot, deps.links);
-  const view = { ...base, status: 'CANCELLED', finished_at: now, result: null, error };
+  const view = { ...base, status: 'CANCELLED' as const, finished_at: now, result: null, error };
   await readJobStore(async () => {
     const record = { keyId, view, hasCallback: Boolean(job.data.callbackUrl) };
     await deps.cancelled.remember(String(job.id), record, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
