@@ -4,7 +4,6 @@ import {
   COMPRESSIONS,
   CSV_PROFILE_NAMES,
   FORMAT_ALIASES,
-  type Compression,
   type CsvRequestOptions,
   type ExportJobData,
 } from '@fluxquery/export-job';
@@ -108,7 +107,7 @@ function toExportRequest(raw: RawRequest): ExportRequest {
 }
 
 function toCsvOptions(raw: NonNullable<RawRequest['csv']>): CsvRequestOptions {
-  const delimiter = raw.delimiter === 'tab' ? '\t' : (raw.delimiter as CsvRequestOptions['delimiter']);
+  const delimiter = raw.delimiter === 'tab' ? '\t' : (raw.delimiter);
   // Every profile's delimiter is a comma, so that is what a token must avoid when none is given.
   if (raw.null?.includes(delimiter ?? ',')) {
     throw new AppError('VALIDATION_FAILED', '"csv.null" must not contain the delimiter', {

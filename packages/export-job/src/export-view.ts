@@ -125,10 +125,10 @@ export function describeExportJob(
 /** The webhook's state, for a request that had a callback_url: pending until the export ends. */
 export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot['webhook']): WebhookDeliveryBody {
   const none = { attempts: 0, error: null, http_status: null, sent_at: null };
-  if (webhook === 'queued' || (!webhook && !isExportFinished)) return { status: 'pending' as DeliveryStatus, ...none };
+  if (webhook === 'queued' || (!webhook && !isExportFinished)) return { status: 'pending', ...none };
   if (!webhook) {
     const error = { code: 'WEBHOOK_FAILED', message: 'no webhook was queued for this export' };
-    return { ...none, status: 'failed' as DeliveryStatus, error };
+    return { ...none, status: 'failed', error };
   }
   const { job, state } = webhook;
   const failure = parseFailure(job.failedReason);
