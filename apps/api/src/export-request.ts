@@ -107,7 +107,7 @@ function toExportRequest(raw: RawRequest): ExportRequest {
 }
 
 function toCsvOptions(raw: NonNullable<RawRequest['csv']>): CsvRequestOptions {
-  const delimiter = raw.delimiter === 'tab' ? '\t' : (raw.delimiter);
+  const delimiter = raw.delimiter === 'tab' ? '\t' : raw.delimiter;
   // Every profile's delimiter is a comma, so that is what a token must avoid when none is given.
   if (raw.null?.includes(delimiter ?? ',')) {
     throw new AppError('VALIDATION_FAILED', '"csv.null" must not contain the delimiter', {
