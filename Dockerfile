@@ -1,4 +1,5 @@
-# One image for both processes: `node apps/api/dist/main.js` (default) or `node apps/worker/dist/main.js`.
+# One image for both processes: `node apps/api/dist/main.js` (default) or `node apps/worker/dist/main.js`,
+# and the CLI: `node apps/cli/dist/main.js db seed`, `… export`.
 # Not built on the development machines (no Docker engine there); see README "Docker".
 FROM node:20-bookworm-slim AS build
 ENV PNPM_VERSION=10.34.9
@@ -13,17 +14,17 @@ COPY tools ./tools
 COPY tests/package.json ./tests/package.json
 RUN pnpm install --frozen-lockfile
 RUN pnpm run build
-# Production dependencies only, for the two apps.
+# Production dependencies only, for the two apps and the CLI (db seed, db reader, export).
 RUN pnpm deploy --filter @fluxquery/api --prod --legacy /out/api \
  && pnpm deploy --filter @fluxquery/worker --prod --legacy /out/worker \
- && pnpm deploy --filter @fluxquery/demo-db --prod --legacy /out/demo-db
+ && pnpm deploy --filter @fluxquery/cli --prod --legacy /out/cli
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production APP_ENV=production
 WORKDIR /app
 COPY --from=build /out/api ./apps/api
 COPY --from=build /out/worker ./apps/worker
-COPY --from=build /out/demo-db ./packages/demo-db
+COPY --from=build /out/cli ./apps/cli
 RUN mkdir -p /app/exports && chown node:node /app/exports
 USER node
 EXPOSE 8080

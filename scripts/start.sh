@@ -8,11 +8,11 @@ ensure_services
 [ -f .env ] || { say "creating .env from .env.example"; cp .env.example .env; }
 
 say "seeding the demo database (DEMO_USERS=${DEMO_USERS:-10000})"
-node packages/demo-db/dist/seed-cli.js --users "${DEMO_USERS:-10000}"
+node apps/cli/dist/main.js db seed --users "${DEMO_USERS:-10000}"
 # The worker reads through a SELECT-only account; an older .env that still names root keeps root.
 if grep -q '^ADMIN_MYSQL_DSN=.' .env; then
   say "making the read-only export account (pnpm db:reader)"
-  node apps/worker/dist/create-reader-cli.js
+  node apps/cli/dist/main.js db reader
 fi
 
 say "starting api and worker (Ctrl-C stops both)"

@@ -1,0 +1,83 @@
+import { longestTimeoutMs, type Config } from '@fluxquery/config';
+import { seedDemoDatabase } from '@fluxquery/demo-db';
+import { createReaderAccount, readerAccountStatements } from '@fluxquery/mysql-source';
+import { InvalidArgumentError, type Command } from 'commander';
+import { createConnection } from 'mysql2/promise';
+
+const wholeNumber = (value: string): number => {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 0) throw new InvalidArgumentError('a whole number');
+  return number;
+};
+
+/** `fluxquery db seed` and `fluxquery db reader`: the demo data, and the SELECT-only account. */
+export function addDbCommands(program: Command, loadConfig: () => Readonly<Config>): void {
+  const db = program.command('db').description('the demo database and the read-only export account');
+
+  db.command('seed')
+    .description("create MYSQL_DSN's database if needed and fill it with demo users and transactions")
+    .option('--users <n>', 'users to create', wholeNumber, 1000)
+    .option('--transactions <n>', 'transactions to create (default: 3 per user)', wholeNumber)
+    .option('--reset', 'drop and re-create the demo tables first', false)
+    .action(async (options: { users: number; transactions?: number; reset: boolean }) => {
+      const config = loadConfig();
+      // The admin account when one is set: the export account (MYSQL_DSN) may only read.
+      const { database } = config.mysql;
+      const { database: _adminDatabase, ...server } = config.adminMysql ?? config.mysql;
+      const connection = await createConnection({ ...server, multipleStatements: false });
+      try {
+        await connection.query(
+          `CREATE DATABASE IF NOT EXISTS \`${database.replace(/`/g, '``')}\` CHARACTER SET utf8mb4`,
+        );
+        await connection.changeUser({ database });
+        const result = await seedDemoDatabase(connection, {
+          users: options.users,
+          transactions: options.transactions ?? options.users * 3,
+          reset: options.reset,
+        });
+        process.stderr.write(
+          result.isSkipped
+            ? `${database} already holds the demo data (--reset to re-create it)\n`
+            : `${database}: ${result.users} users and ${result.transactions} transactions in ${result.ms} ms\n`,
+        );
+      } finally {
+        await connection.end();
+      }
+    });
+
+  db.command('reader')
+    .description(
+      'make the account in MYSQL_DSN SELECT-only (every schema a client key may read, nothing else), using ADMIN_MYSQL_DSN',
+    )
+    .option('--print', 'print the statements instead of running them', false)
+    .option('--host <host>', "the account's host part", '%')
+    .option('--max-connections <n>', 'connection cap (default: MAX_DB_CONCURRENCY × 2 + 2)', wholeNumber)
+    .action(async (options: { print: boolean; host: string; maxConnections?: number }) => {
+      const config = loadConfig();
+      const account = {
+        user: config.mysql.user,
+        host: options.host,
+        password: config.mysql.password,
+        schemas: [...new Set([config.mysql.database, ...config.clients.flatMap((c) => c.allowedSchemas)])],
+        // Each export holds one session, and a cancelled one briefly opens a second for KILL QUERY.
+        maxConnections: options.maxConnections ?? config.maxDbConcurrency * 2 + 2,
+        maxStatementSeconds: Math.ceil(longestTimeoutMs(config) / 1000),
+      };
+      // The statements revoke everything else the account has: never point them at an administrator.
+      if (account.user === config.adminMysql?.user || account.user === 'root') {
+        throw new Error(`MYSQL_DSN names ${account.user}, an administrator; give the exports an account of their own`);
+      }
+      if (options.print) {
+        for (const [sql, params] of readerAccountStatements(account, true)) {
+          process.stdout.write(`${params.length > 0 ? sql.replace('?', "'<the password in MYSQL_DSN>'") : sql};\n`);
+        }
+        return;
+      }
+      if (!config.adminMysql) throw new Error('ADMIN_MYSQL_DSN is not set: it names the account that may create users');
+      const { database: _database, ...admin } = config.adminMysql;
+      await createReaderAccount(admin, account);
+      process.stderr.write(
+        `the account ${account.user}@${account.host} may now SELECT on ${account.schemas.join(', ')} and nothing else\n`,
+      );
+    });
+}
