@@ -33,7 +33,7 @@ export function stdoutTarget(stdout: NodeJS.WriteStream = process.stdout): Outpu
   };
   const storage: Storage = {
     kind: 'local',
-    async createWriter(key) {
+    createWriter(key) {
       let bytes = 0;
       // A reader that went away (| head): the pending write fails, so the pipeline stops.
       let failure: Error | undefined;
@@ -61,17 +61,17 @@ export function stdoutTarget(stdout: NodeJS.WriteStream = process.stdout): Outpu
           done(error);
         },
       });
-      return {
+      return Promise.resolve({
         stream,
-        commit: async () => ({ key, location: 'stdout', bytes }),
-        abort: async () => undefined,
-      };
+        commit: () => Promise.resolve({ key, location: 'stdout', bytes }),
+        abort: () => Promise.resolve(),
+      });
     },
     openRead: unsupported,
     size: unsupported,
     exists: unsupported,
     remove: unsupported,
-    check: async () => undefined,
+    check: () => Promise.resolve(),
   };
-  return { storage, place: async () => 'stdout', dispose: async () => undefined };
+  return { storage, place: () => Promise.resolve('stdout'), dispose: () => Promise.resolve() };
 }
