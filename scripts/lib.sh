@@ -62,15 +62,20 @@ ensure_services() {
   fi
 }
 
-# The cross-reader tests open our files with Python's csv/json and openpyxl (Debian's package).
+# The cross-reader tests open our files with Python's csv/json and openpyxl; the example clients
+# run with Go and PHP (curl). All from Debian's packages.
 ensure_test_tools() {
-  if /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1; then return 0; fi
-  say "installing python3-openpyxl (Debian) for the cross-reader tests"
+  local missing=()
+  /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || missing+=(python3 python3-openpyxl)
+  command -v go >/dev/null 2>&1 || missing+=(golang-go)
+  php -r 'exit(function_exists("curl_init") ? 0 : 1);' >/dev/null 2>&1 || missing+=(php-cli php-curl)
+  [ ${#missing[@]} -gt 0 ] || return 0
+  say "installing ${missing[*]} (Debian) for the cross-reader tests and the example clients"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3 python3-openpyxl >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   else
-    echo "needs /usr/bin/python3 with openpyxl: apt-get install python3-openpyxl" >&2
+    echo "needs: apt-get install ${missing[*]}" >&2
     return 1
   fi
 }

@@ -16,3 +16,27 @@ sign_v2() {
 new_nonce() {
   openssl rand -hex 16
 }
+
+# A JSON string literal for any text: backslashes, quotes and control characters escaped, so a
+# query with quotes, backslashes or line breaks stays one valid JSON value.
+json_string() {
+  local s=$1 out='' c i code
+  s=${s//\\/\\\\}
+  s=${s//\"/\\\"}
+  s=${s//$'\n'/\\n}
+  s=${s//$'\r'/\\r}
+  s=${s//$'\t'/\\t}
+  # Any other control character (rare in SQL) as \u00XX, one character at a time.
+  if [[ $s =~ [[:cntrl:]] ]]; then
+    for ((i = 0; i < ${#s}; i++)); do
+      c=${s:i:1}
+      if [[ $c =~ [[:cntrl:]] ]]; then
+        printf -v code '%d' "'$c"
+        printf -v c '\\u%04x' "$code"
+      fi
+      out+=$c
+    done
+    s=$out
+  fi
+  printf '"%s"' "$s"
+}

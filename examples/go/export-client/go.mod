@@ -1,0 +1,3 @@
+module example.com/fluxquery-export-client
+
+go 1.19
