@@ -25,6 +25,8 @@ WORKDIR /app
 COPY --from=build /out/api ./apps/api
 COPY --from=build /out/worker ./apps/worker
 COPY --from=build /out/cli ./apps/cli
+# Served by the api at /openapi.json and /docs.
+COPY docs/openapi.yaml ./docs/openapi.yaml
 RUN mkdir -p /app/exports && chown node:node /app/exports
 USER node
 EXPOSE 8080

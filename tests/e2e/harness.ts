@@ -1,4 +1,4 @@
-import { createApp, createCancelledJobs, createRedisGuards } from '@fluxquery/api';
+import { createApp, createCancelledJobs, createRedisGuards, loadOpenApi } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import {
   createCancelFlags,
@@ -36,6 +36,7 @@ import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import request from 'supertest';
+import { checkAgainstOpenApi } from './openapi-check';
 import { createTestReader } from './test-reader';
 
 export const SECRET = 'devsecret';
@@ -157,6 +158,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     logger,
     clients,
     callbacks: options.callbacks ?? TEST_CALLBACKS,
+    openApi: loadOpenApi(),
     guards: createRedisGuards(redis, `${prefix}:fq`),
     defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
@@ -165,6 +167,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   const send = (method: 'GET' | 'POST' | 'DELETE', urlPath: string, body: string) => {
     const agent = request(app);
     const req = method === 'POST' ? agent.post(urlPath) : method === 'GET' ? agent.get(urlPath) : agent.delete(urlPath);
+    // Every answer is checked against docs/openapi.yaml (openapi-check.ts).
+    req.expect((res) => checkAgainstOpenApi(method, urlPath, res));
     return body ? req.set('Content-Type', 'application/json').send(body) : req;
   };
   const workers: (ExportWorker | DeliveryWorker)[] = [];
@@ -255,7 +259,11 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     },
     async download(status) {
       const link = new URL(status.result.download_url as string);
-      const res = await request(app).get(link.pathname).buffer(true).parse(asBuffer);
+      const res = await request(app)
+        .get(link.pathname)
+        .buffer(true)
+        .parse(asBuffer)
+        .expect((answer) => checkAgainstOpenApi('GET', link.pathname, answer));
       if (res.status === 302) {
         const redirected = await fetch(res.headers.location as string);
         if (redirected.status !== 200) throw new Error(`the presigned URL answered ${redirected.status}`);

@@ -13,6 +13,7 @@ import { createExportRoute } from './routes/create-export.route';
 import { downloadRoute } from './routes/download.route';
 import { getExportRoute } from './routes/get-export.route';
 import { healthRoute, metricsRoute, readyRoute } from './routes/health.route';
+import { openApiRoutes } from './routes/openapi.route';
 
 const DEFAULT_WINDOW_SECONDS = 300;
 
@@ -33,6 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/healthz', healthRoute);
   app.get('/readyz', readyRoute(deps));
   if (deps.metrics) app.get('/metrics', metricsRoute(deps.metrics));
+  if (deps.openApi) app.use(openApiRoutes(deps.openApi));
   // Not signed: the token in the path is the credential (an emailed link must work in a browser).
   app.get('/download/:token', downloadRoute(deps));
 

@@ -46,6 +46,8 @@ export interface ApiDeps {
   metrics?: ApiMetrics;
   /** Where callback_url may point (APP_ENV): absent, as in production (https only, no loopback). */
   callbacks?: { requireHttps: boolean; allowLoopback: boolean };
+  /** docs/openapi.yaml, parsed: served at /openapi.json and /docs; absent: not served. */
+  openApi?: object;
   /** Bull Board credentials; absent or empty password: no dashboard. */
   dashboard?: DashboardOptions;
 }

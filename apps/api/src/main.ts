@@ -9,6 +9,9 @@ import { createApp } from './app';
 import { createCancelledJobs } from './cancelled-jobs';
 import { createHttpServer } from './http-server';
 import { createRedisGuards } from './request-guards';
+import { loadOpenApi } from './routes/openapi.route';
+
+const withOpenApi = (document: object | undefined) => (document ? { openApi: document } : {});
 
 function main(): void {
   if (existsSync('.env')) process.loadEnvFile('.env');
@@ -46,6 +49,7 @@ function main(): void {
     logger,
     clients: config.clients,
     callbacks: config.callbacks,
+    ...withOpenApi(loadOpenApi()),
     guards: createRedisGuards(redis, `${config.queuePrefix}:fq`),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
