@@ -63,12 +63,14 @@ ensure_services() {
 }
 
 # The cross-reader tests open our files with Python's csv/json and openpyxl; the example clients
-# run with Go and PHP (curl). All from Debian's packages.
+# run with Go and PHP (curl); docker-compose parses the compose file (no engine needed). All from
+# Debian's packages.
 ensure_test_tools() {
   local missing=()
   /usr/bin/python3 -c 'import openpyxl' >/dev/null 2>&1 || missing+=(python3 python3-openpyxl)
   command -v go >/dev/null 2>&1 || missing+=(golang-go)
   php -r 'exit(function_exists("curl_init") ? 0 : 1);' >/dev/null 2>&1 || missing+=(php-cli php-curl)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   [ ${#missing[@]} -gt 0 ] || return 0
   say "installing ${missing[*]} (Debian) for the cross-reader tests and the example clients"
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
