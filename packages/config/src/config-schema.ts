@@ -25,7 +25,7 @@ const duration = Joi.alternatives(Joi.string(), Joi.number()).custom((value: str
  * The environment, as existing deployments name it. Development and test get working defaults for a
  * local MariaDB and Redis; production must say what it means for anything secret or location-bound.
  */
-export const envSchema = Joi.object({
+const settings = {
   APP_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   SERVER_PORT: Joi.number().port().default(8080),
   MYSQL_DSN: dsn.when('APP_ENV', {
@@ -144,6 +144,81 @@ export const envSchema = Joi.object({
   // A worker's /metrics, /healthz and /readyz; 0 turns the server off.
   METRICS_PORT: Joi.number().port().default(9464),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
-})
+};
+
+/** What each setting does, in docs/configuration.md (generated from this schema: pnpm docs:config). */
+const DESCRIPTIONS: Record<keyof typeof settings, string> = {
+  APP_ENV:
+    '`production` demands real secrets and addresses; `development` allows loopback webhooks and has working defaults',
+  SERVER_PORT: 'the port the api listens on',
+  MYSQL_DSN:
+    'the database exports read, as `user:pass@tcp(host:3306)/db` (the Go form) or `mysql://user:pass@host:3306/db`; a SELECT-only account (`fluxquery db reader`)',
+  REDIS_URL: 'Redis for queues, statuses, replay records and rate limits (`redis://` or `rediss://`)',
+  STORAGE_TYPE: 'where files go: `local` (LOCAL_STORAGE_PATH) or `s3`',
+  LOCAL_STORAGE_PATH: 'the folder for local files; the api and every worker need the same one',
+  S3_BUCKET: 'the bucket (required with STORAGE_TYPE=s3)',
+  AWS_REGION: "the bucket's region (required with STORAGE_TYPE=s3); credentials come from the SDK's default chain",
+  S3_ENDPOINT: 'an S3-compatible endpoint (MinIO, …); empty: AWS',
+  S3_PATH_STYLE: 'path-style addressing, as MinIO needs',
+  S3_PUBLIC_ENDPOINT:
+    'the endpoint presigned download URLs name, when browsers reach S3 by another address than the workers',
+  S3_PREFIX: 'the key prefix (folders ending in `/`); a lifecycle rule on it expires files',
+  S3_PART_SIZE: 'multipart part size in bytes (5 MiB to 512 MiB); memory is about part size × (concurrency + 1)',
+  S3_UPLOAD_CONCURRENCY: 'parts uploaded at once per export',
+  S3_SSE: 'server-side encryption: empty, `AES256` or `aws:kms`',
+  S3_SSE_KMS_KEY_ID: 'the KMS key with S3_SSE=aws:kms',
+  SMTP_HOST: 'the mail server; empty: `.eml` files in development, no mail in production (status `disabled`)',
+  SMTP_PORT: 'the mail server port',
+  SMTP_SECURE: 'TLS from the first byte (port 465); false: STARTTLS when offered',
+  SMTP_USER: 'SMTP login (with SMTP_PASS, or neither)',
+  SMTP_PASS: 'SMTP password',
+  SMTP_FROM: 'the sender address',
+  EMAIL_ATTACH_FILE:
+    'attach the file when the encoded message fits under EMAIL_MAX_ATTACHMENT_BYTES; otherwise send a link',
+  EMAIL_MAX_ATTACHMENT_BYTES: 'the largest whole encoded message (base64 makes a file about 1.37× larger)',
+  DOWNLOAD_LINK_SECRET: "signs download links; 32+ characters in production, never a client key's secret",
+  JOB_SEAL_SECRET: 'seals every queued job; the api and all workers need the same one',
+  DOWNLOAD_LINK_TTL: 'how long download links work (capped by JOB_RETENTION and FILE_RETENTION)',
+  PUBLIC_URL:
+    'the address clients reach the api at; download links are built from it (default `http://127.0.0.1:<SERVER_PORT>`)',
+  FILE_RETENTION:
+    'local files older than this are removed by the workers (default: JOB_RETENTION; S3: a lifecycle rule)',
+  API_SECRET: "the secret of the `default` key, which v1 requests (the Go service's clients) use",
+  CLIENT_KEYS:
+    'more client keys as JSON: secrets, schemas, recipient domains, callback hosts, limits (docs/security.md)',
+  CLIENT_KEYS_FILE: 'the same JSON in a file (not both)',
+  MAX_EXPORT_ROWS: 'rows per export, for a key that sets no max_rows',
+  MAX_EXPORT_BYTES: 'stored bytes per export (after compression), for a key that sets no max_bytes',
+  EXPORTS_PER_MINUTE: 'POST /export per key per minute, for a key that sets none (429 with Retry-After)',
+  REQUESTS_PER_MINUTE: 'signed requests per key per minute (status polls included), for a key that sets none',
+  MAX_CONCURRENT_EXPORTS_PER_KEY:
+    "a key's exports running at once across all workers, for a key that sets no max_concurrent_exports",
+  ADMIN_MYSQL_DSN: 'tools only (`fluxquery db seed`, `db reader`): an account that may create databases and users',
+  COMPRESSION: 'gzip exports whose request does not say',
+  WORKER_COUNT: 'exports one worker process runs at once',
+  MAX_DB_CONCURRENCY: 'exports running at once across all workers (BullMQ global concurrency)',
+  DEFAULT_TIMEOUT: 'time limit for a whole export, for a key that sets none (seconds, or 90s, 5m, 1h30m)',
+  MAX_BODY_BYTES: 'the largest request body (413 beyond)',
+  JOB_RETENTION: 'how long finished jobs, their statuses and idempotency keys are kept',
+  JOB_RETENTION_COUNT: 'at most this many finished jobs per queue are kept, whatever their age',
+  QUEUE_PREFIX: "BullMQ's key prefix: deployments sharing one Redis keep apart by it",
+  WORKER_SHUTDOWN_GRACE: 'on SIGTERM a worker finishes running exports within this, then hands the rest back',
+  WORKER_STALL_INTERVAL: 'a job whose worker stops renewing its lock this long is taken over by another worker',
+  DASHBOARD_USER: 'Bull Board user',
+  DASHBOARD_PASSWORD: 'Bull Board password (12+ characters in production); empty: no dashboard',
+  DASHBOARD_MODE: '`read-only` (look and retry) or `full` (every Bull Board action, editing job data included)',
+  METRICS_PORT: "a worker's /metrics, /healthz and /readyz; 0 turns them off",
+  LOG_LEVEL: '`error`, `warn`, `info` or `debug`',
+};
+
+/** The environment, each variable with its rule, default and description. */
+export const envSchema = Joi.object(
+  Object.fromEntries(
+    Object.entries(settings).map(([name, schema]) => [
+      name,
+      (schema as Joi.Schema).description(DESCRIPTIONS[name as keyof typeof settings]),
+    ]),
+  ),
+)
   // The environment holds much more than our variables (PATH, HOME, ...): those are not ours to judge.
   .unknown(true);

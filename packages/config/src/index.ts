@@ -3,3 +3,4 @@ export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysq
 export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 export type { StorageSettings, SmtpSettings, EmailSettings, DownloadLinkSettings } from './delivery-config';
+export { renderSettingsDoc } from './settings-doc';

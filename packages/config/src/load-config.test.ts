@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { envSchema } from './config-schema';
+import { renderSettingsDoc } from './settings-doc';
 import { ConfigError, loadConfig } from './load-config';
 
 describe('loadConfig', () => {
@@ -236,5 +237,12 @@ describe('.env.example', () => {
     expect(() => loadConfig(env)).not.toThrow();
     const known = Object.keys(envSchema.describe().keys as Record<string, unknown>);
     expect(Object.keys(env).sort()).toEqual(known.sort());
+  });
+});
+
+describe('docs/configuration.md', () => {
+  it('is what the schema says today (run pnpm docs:config after changing a setting)', () => {
+    const text = readFileSync(path.join(__dirname, '../../../docs/configuration.md'), 'utf8');
+    expect(text).toBe(renderSettingsDoc());
   });
 });
