@@ -2,7 +2,7 @@ import { envSchema } from './config-schema';
 
 interface Described {
   type?: string;
-  flags?: { default?: unknown; description?: string; only?: boolean; presence?: string };
+  flags?: { default?: string | number | boolean; description?: string; only?: boolean; presence?: string };
   allow?: unknown[];
   rules?: { name: string; args?: { limit?: number; options?: { scheme?: string[] } } }[];
   whens?: { then?: Described; otherwise?: Described }[];
