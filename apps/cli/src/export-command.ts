@@ -3,7 +3,7 @@ import { EXPORT_SCHEMA_VERSION, type CsvRequestOptions, type ExportJobData } fro
 import { createSilentLogger } from '@fluxquery/logger';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 import { createStorage } from '@fluxquery/storage';
-import { runExport } from '@fluxquery/worker';
+import { runExport } from '@fluxquery/pipeline';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from './durations';

@@ -14,7 +14,7 @@ import { watchForCancel } from './cancel-watch';
 import { measureExport } from './export-metrics';
 import { tellRequester, type NoticeDeps } from './export-notices';
 import { holdKeySlot, type HeldSlot } from './key-slot';
-import { runExport, type ExportDeps } from './run-export';
+import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 import { toJobFailure } from './job-failure';
 

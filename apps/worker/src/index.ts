@@ -1,6 +1,5 @@
 export { createExportWorker, type ExportWorkerOptions } from './export-worker';
 export { createDeliveryWorker, type DeliveryWorkerOptions } from './delivery-worker';
-export { runExport, type ExportDeps, type ExportHooks } from './run-export';
 export { type ExportJobDeps } from './export.processor';
 export { type DeliveryDeps } from './deliver-export';
 export { enqueueDeliveryOn, enqueueWebhookOn } from './enqueue-delivery';

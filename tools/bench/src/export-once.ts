@@ -2,7 +2,7 @@ import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@flu
 import { createSilentLogger } from '@fluxquery/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalStorage, createStorage, type Storage } from '@fluxquery/storage';
-import { runExport } from '@fluxquery/worker';
+import { runExport } from '@fluxquery/pipeline';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
