@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freePort, waitFor } from '@fluxquery/testkit';
+import { freePort, startTestS3, waitFor } from '@fluxquery/testkit';
 import { createHarness, SECRET, type Harness } from './harness';
 import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
 
@@ -49,6 +49,18 @@ function fluxquery(args: string[], extraEnv: Record<string, string> = {}) {
     timeout: 60_000,
   });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr.toString() };
+}
+
+/** The same, without blocking this process (an in-process S3 server must go on answering). */
+function fluxqueryAsync(args: string[], extraEnv: Record<string, string>) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: folder, env: { ...env, ...extraEnv } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
+    child.on('close', (code) => resolve({ code, stdout, stderr })),
+  );
 }
 
 describe('fluxquery, on its own', () => {
@@ -108,6 +120,27 @@ describe('fluxquery, on its own', () => {
     const xlsx = fluxquery(['export', '-q', 'SELECT id FROM t', '-f', 'xlsx', '-o', 'ids.xlsx']);
     expect(xlsx.code).toBe(0);
     expect((await readFile(path.join(folder, 'ids.xlsx'))).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('exports to S3 and prints a download URL that serves the file', async () => {
+    const s3 = await startTestS3();
+    try {
+      const run = await fluxqueryAsync(['export', '-q', 'SELECT id FROM t ORDER BY id', '--s3'], {
+        STORAGE_TYPE: 's3',
+        S3_BUCKET: s3.bucket,
+        AWS_REGION: 'us-east-1',
+        S3_ENDPOINT: s3.endpoint,
+        S3_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      });
+      expect(run.stderr).toMatch(/^s3:\/\/fq-test-exports\/exports\/\S+\.csv: 3 rows/);
+      expect(run.code).toBe(0);
+      const file = await fetch(run.stdout.trim());
+      expect(await file.text()).toBe('id\r\n1\r\n2\r\n3\r\n');
+    } finally {
+      await s3.close();
+    }
   });
 
   it('exits 1 with the reason on every error, and leaves no file behind', async () => {

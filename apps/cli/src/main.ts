@@ -8,6 +8,14 @@ import { addDbCommands } from './db-commands';
 import { addExportCommand } from './export-command';
 import { addServiceCommands } from './service-commands';
 
+// The AWS SDK warns, on every run, that its later releases will need Node 22: news for whoever
+// upgrades the pinned SDK, noise for a person running one export. Other warnings are printed.
+process.removeAllListeners('warning');
+process.on('warning', (warning) => {
+  const isSdkNotice = `${warning.name}: ${warning.message}`.includes('NodeVersionSupportWarning');
+  if (!isSdkNotice) process.stderr.write(`${warning.name}: ${warning.message}\n`);
+});
+
 // Settings come from the environment, and from .env in the current folder, as for the services.
 if (existsSync('.env')) process.loadEnvFile('.env');
 
