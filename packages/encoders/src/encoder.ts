@@ -23,6 +23,8 @@ export interface Column {
   kind: ColumnKind;
   /** Integer, decimal and bit columns: the most significant digits a value can have. */
   digits?: number;
+  /** Digits after the point: a decimal's scale, or a date-time's fractional seconds (0 to 6). */
+  scale?: number;
 }
 
 /**

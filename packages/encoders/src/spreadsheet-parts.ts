@@ -8,22 +8,50 @@ const XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** cellXfs indexes in styles.xml. */
 export const STYLE = { date: 1, datetime: 2, time: 3, header: 4 } as const;
 
-export const STYLES_XML =
-  XML_HEAD +
-  `<styleSheet xmlns="${MAIN_NS}">` +
-  '<numFmts count="3"><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>' +
-  '<numFmt numFmtId="165" formatCode="yyyy-mm-dd hh:mm:ss"/><numFmt numFmtId="166" formatCode="hh:mm:ss"/></numFmts>' +
-  '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
-  '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>' +
-  '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
-  '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
-  '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
-  '<cellXfs count="5"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>' +
-  '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="165" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="166" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>' +
-  '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>' +
-  '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>';
+const FIXED_FORMATS = ['yyyy-mm-dd', 'yyyy-mm-dd hh:mm:ss', 'hh:mm:ss'];
+const FIRST_CUSTOM_FORMAT = 164;
+const FIRST_EXTRA_STYLE = 5;
+
+/**
+ * styles.xml for one export: the fixed styles (STYLE) and one more per number format the columns
+ * ask for (a decimal's scale, a date-time's fractional seconds), each added once.
+ */
+export function createStyleBook(): { styleFor(formatCode: string): number; xml(): string } {
+  const extra: string[] = [];
+  return {
+    styleFor(formatCode) {
+      const known = extra.indexOf(formatCode);
+      if (known >= 0) return FIRST_EXTRA_STYLE + known;
+      extra.push(formatCode);
+      return FIRST_EXTRA_STYLE + extra.length - 1;
+    },
+    xml() {
+      const formats = [...FIXED_FORMATS, ...extra];
+      const numFmts = formats.map((code, i) => `<numFmt numFmtId="${FIRST_CUSTOM_FORMAT + i}" formatCode="${code}"/>`);
+      const xf = (numFmtId: number) =>
+        `<xf numFmtId="${numFmtId}" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>`;
+      const extraXfs = extra.map((_, i) => xf(FIRST_CUSTOM_FORMAT + FIXED_FORMATS.length + i));
+      return (
+        XML_HEAD +
+        `<styleSheet xmlns="${MAIN_NS}">` +
+        `<numFmts count="${formats.length}">${numFmts.join('')}</numFmts>` +
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>' +
+        '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>' +
+        '<fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>' +
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>' +
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>' +
+        `<cellXfs count="${FIRST_EXTRA_STYLE + extra.length}"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>` +
+        xf(164) +
+        xf(165) +
+        xf(166) +
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>' +
+        extraXfs.join('') +
+        '</cellXfs>' +
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+      );
+    },
+  };
+}
 
 export const ROOT_RELS_XML =
   XML_HEAD +

@@ -157,3 +157,45 @@ describe('XLSX when the reader stops', () => {
     expect(isClosed).toBe(true);
   });
 });
+
+describe('XLSX number formats', () => {
+  it('shows a decimal with its scale and fractional seconds as a spreadsheet displays them', async () => {
+    const columns: Column[] = [
+      { name: 'amount', kind: 'decimal', digits: 10, scale: 2 },
+      { name: 'rate', kind: 'decimal', digits: 10, scale: 4 },
+      { name: 'whole', kind: 'decimal', digits: 10, scale: 0 },
+      { name: 'at', kind: 'datetime', scale: 3 },
+      { name: 'stamped', kind: 'timestamp', scale: 6 },
+      { name: 'plain', kind: 'datetime', scale: 0 },
+      { name: 'took', kind: 'time', scale: 2 },
+      { name: 'also', kind: 'decimal', digits: 10, scale: 2 },
+    ];
+    const rows: Row[] = [
+      [
+        '-5000.00',
+        '0.1250',
+        '7',
+        '2026-02-28 23:59:59.250',
+        '2026-02-28 10:00:00.123456',
+        '2026-01-01 00:00:00',
+        '01:02:03.50',
+        '1.10',
+      ],
+    ];
+    const { bytes } = await encodeAll(createXlsxEncoder({ formulaGuard: false }), columns, rows);
+    const [sheet] = await readSheets(bytes);
+    const cell = (column: number) => sheet!.getRow(2).getCell(column);
+    expect([1, 2, 3, 4, 5, 6, 7, 8].map((column) => cell(column).numFmt ?? 'General')).toEqual([
+      '0.00',
+      '0.0000',
+      'General',
+      'yyyy-mm-dd hh:mm:ss.000',
+      'yyyy-mm-dd hh:mm:ss.000',
+      'yyyy-mm-dd hh:mm:ss',
+      'hh:mm:ss.00',
+      '0.00',
+    ]);
+    expect(cell(1).value).toBe(-5000);
+    expect((cell(4).value as Date).toISOString()).toBe('2026-02-28T23:59:59.250Z');
+  });
+});

@@ -12,7 +12,7 @@ import {
   sheetEndXml,
   sheetStartXml,
   STYLE,
-  STYLES_XML,
+  createStyleBook,
   workbookRelsXml,
   workbookXml,
 } from './spreadsheet-parts';
@@ -78,8 +78,9 @@ async function writeWorkbook(
     options.formulaGuard ? neutralizeFormula(name) : name,
   );
   const letters = columns.map((_, i) => columnLetter(i));
+  const styles = createStyleBook();
   const writers = columns.map((column, i) =>
-    createCellWriter(column, options, styleAttribute(column), letters[i] ?? 'A'),
+    createCellWriter(column, options, styleAttribute(column, styles), letters[i] ?? 'A'),
   );
   const samplers = columns.map((column) => createXlsxCell(column, options));
   const lastColumn = letters[letters.length - 1] ?? 'A';
@@ -142,21 +143,30 @@ async function writeWorkbook(
   part(ROOT_RELS_XML, '_rels/.rels');
   part(workbookXml(sheetCount, lastColumn), 'xl/workbook.xml');
   part(workbookRelsXml(sheetCount), 'xl/_rels/workbook.xml.rels');
-  part(STYLES_XML, 'xl/styles.xml');
+  part(styles.xml(), 'xl/styles.xml');
   zip.end();
 }
 
-function styleAttribute(column: Column): string {
+/**
+ * The cell style of a column, decided once: dates and times get a date format; a decimal with a
+ * scale shows its digits (`-5000.00`, not General's `-5000`); fractional seconds show (Excel shows
+ * at most three decimals of a second; the value keeps what a double holds).
+ */
+function styleAttribute(column: Column, styles: ReturnType<typeof createStyleBook>): string {
+  const fraction = (digits: number) => (digits > 0 ? `.${'0'.repeat(Math.min(digits, 3))}` : '');
   switch (column.kind) {
     case 'date':
       return ` s="${STYLE.date}"`;
     case 'datetime':
     case 'timestamp':
-      return ` s="${STYLE.datetime}"`;
+      return column.scale
+        ? ` s="${styles.styleFor(`yyyy-mm-dd hh:mm:ss${fraction(column.scale)}`)}"`
+        : ` s="${STYLE.datetime}"`;
     case 'time':
-      return ` s="${STYLE.time}"`;
-    case 'integer':
+      return column.scale ? ` s="${styles.styleFor(`hh:mm:ss${fraction(column.scale)}`)}"` : ` s="${STYLE.time}"`;
     case 'decimal':
+      return column.scale ? ` s="${styles.styleFor(`0.${'0'.repeat(column.scale)}`)}"` : '';
+    case 'integer':
     case 'float':
     case 'year':
     case 'bit':

@@ -24,6 +24,11 @@ export interface ColumnInfo {
    * Encoders use it to decide, once per column, whether a JSON or Excel number holds every value exactly.
    */
   digits?: number;
+  /**
+   * Digits after the point: a DECIMAL's scale, or the fractional seconds of a DATETIME, TIMESTAMP
+   * or TIME (0 to 6). Absent when the server does not fix it (an expression of mixed types).
+   */
+  scale?: number;
 }
 
 // prettier-ignore
@@ -52,7 +57,27 @@ export function describeColumn(field: FieldPacket & { extendedFormat?: string })
   const mysqlType = TYPE_NAMES.get(type) ?? `TYPE_${type}`;
   const kind = kindOf(type, field);
   const digits = digitsOf(kind, type, field);
-  return digits === undefined ? { name: field.name, kind, mysqlType } : { name: field.name, kind, mysqlType, digits };
+  const scale = scaleOf(kind, field);
+  return {
+    name: field.name,
+    kind,
+    mysqlType,
+    ...(digits === undefined ? {} : { digits }),
+    ...(scale === undefined ? {} : { scale }),
+  };
+}
+
+// The server says 31 (NOT_FIXED_DEC) when it cannot fix the scale of an expression.
+const MAX_DECIMAL_SCALE = 30;
+const MAX_FRACTIONAL_SECONDS = 6;
+
+function scaleOf(kind: ColumnKind, field: FieldPacket): number | undefined {
+  const decimals = field.decimals;
+  if (typeof decimals !== 'number') return undefined;
+  if (kind === 'decimal' && decimals <= MAX_DECIMAL_SCALE) return decimals;
+  const isTemporal = kind === 'datetime' || kind === 'timestamp' || kind === 'time';
+  if (isTemporal && decimals <= MAX_FRACTIONAL_SECONDS) return decimals;
+  return undefined;
 }
 
 function digitsOf(kind: ColumnKind, type: number, field: FieldPacket): number | undefined {
