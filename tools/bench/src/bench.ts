@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_TABLE, ensureBenchTable } from './bench-table';
+import { BENCH_TABLES, ensureBenchTable } from './bench-table';
 import { median, runNodeJson, timeShell, type RunResult } from './measure';
 
 const BENCH_DATABASE = 'fluxquery_bench';
@@ -13,6 +13,7 @@ const BENCH_DATABASE = 'fluxquery_bench';
 const MAX_OBVIOUS_ROWS = 1_000_000;
 
 interface CaseResult {
+  table: string;
   name: string;
   rows: number;
   medianMs: number;
@@ -25,7 +26,7 @@ interface CaseResult {
 
 /**
  * `pnpm bench [--rows 1000000] [--runs 3] [--smoke]`: the worker's real pipeline (CSV, CSV+gzip,
- * JSON Lines, XLSX) against `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k
+ * JSON Lines, XLSX), on two tables (bench_users, and the text-heavy bench_texts), against `mariadb --batch --quick` (and `| gzip -6`) in the same run, at 100k
  * rows and at --rows, so that both speed (as a ratio) and memory flatness (peak RSS per size)
  * show. Up to 1M rows it also runs the slow, obvious path (mysql2 stream + csv-stringify /
  * JSON.stringify) and fails unless the fast CSV and JSON Lines files are byte-identical to it.
@@ -61,8 +62,8 @@ async function main(): Promise<void> {
   const s3 = await startTestS3();
   const s3Target = JSON.stringify({ endpoint: s3.endpoint, bucket: s3.bucket });
 
-  for (const size of sizes) {
-    const sql = `SELECT * FROM ${BENCH_TABLE} WHERE id <= ${size}`;
+  for (const [table, size] of BENCH_TABLES.flatMap((t) => sizes.map((n) => [t.name, n] as const))) {
+    const sql = `SELECT * FROM ${table} WHERE id <= ${size}`;
     await timeShell(`${mariadb} -e ${shellQuote(sql)} > /dev/null`, env); // warm the buffer pool
     const cases: [string, () => Promise<RunResult>][] = [
       ['mariadb --batch (baseline)', () => timeShell(`${mariadb} -e ${shellQuote(sql)} > /dev/null`, env)],
@@ -100,6 +101,7 @@ async function main(): Promise<void> {
       digests.set(name, samples[0]?.sha256);
       const rss = samples.map((s) => s.peakRssMb).filter((v): v is number => v !== undefined);
       results.push({
+        table,
         name,
         rows: size,
         medianMs: Math.round(ms),
@@ -117,8 +119,10 @@ async function main(): Promise<void> {
     ] as const) {
       if (!digests.has(slow)) continue;
       const isSame = digests.get(fast) !== undefined && digests.get(fast) === digests.get(slow);
-      process.stdout.write(`${size} rows: ${fast} ${isSame ? 'is byte-identical to' : 'DIFFERS from'} ${slow}\n`);
-      if (!isSame) mismatches.push(`${fast} at ${size} rows`);
+      process.stdout.write(
+        `${table}, ${size} rows: ${fast} ${isSame ? 'is byte-identical to' : 'DIFFERS from'} ${slow}\n`,
+      );
+      if (!isSame) mismatches.push(`${fast} on ${table} at ${size} rows`);
     }
   }
   await s3.close();
@@ -141,11 +145,13 @@ async function prepare(server: ReturnType<typeof loadConfig>['mysql'], rows: num
   try {
     await db.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
     await db.changeUser({ database });
-    const started = Date.now();
-    if (await ensureBenchTable(db, rows)) {
-      process.stdout.write(
-        `seeded ${rows} rows into ${database}.${BENCH_TABLE} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-      );
+    for (const table of BENCH_TABLES) {
+      const started = Date.now();
+      if (await ensureBenchTable(db, table, rows)) {
+        process.stdout.write(
+          `seeded ${rows} rows into ${database}.${table.name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+        );
+      }
     }
   } finally {
     await db.end();
@@ -153,8 +159,9 @@ async function prepare(server: ReturnType<typeof loadConfig>['mysql'], rows: num
 }
 
 function print(results: CaseResult[], runs: number): void {
-  const header = ['case', 'rows', 'median ms', 'rows/s', 'MB/s', 'ratio', 'peak RSS MB'];
+  const header = ['table', 'case', 'rows', 'median ms', 'rows/s', 'MB/s', 'ratio', 'peak RSS MB'];
   const lines = results.map((r) => [
+    r.table,
     r.name,
     String(r.rows),
     String(r.medianMs),
