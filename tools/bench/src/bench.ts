@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_TABLES, ensureBenchTable } from './bench-table';
 import { median, runNodeJson, timeShell, type RunResult } from './measure';
+import { startServiceUnderTest } from './service-under-test';
 
 const BENCH_DATABASE = 'fluxquery_bench';
 // The obvious path is about 3-9x slower; above this size it would dominate the run.
@@ -38,6 +39,7 @@ async function main(): Promise<void> {
       runs: { type: 'string', default: '3' },
       smoke: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results/latest.json' },
+      service: { type: 'boolean', default: false },
     },
   });
   const maxRows = values.smoke ? 10_000 : Number(values.rows);
@@ -61,6 +63,7 @@ async function main(): Promise<void> {
   // (and its peak RSS) holds only the worker's side: the multipart parts in flight.
   const s3 = await startTestS3();
   const s3Target = JSON.stringify({ endpoint: s3.endpoint, bucket: s3.bucket });
+  const service = values.service ? await startServiceUnderTest(config.mysql, BENCH_DATABASE) : undefined;
 
   for (const [table, size] of BENCH_TABLES.flatMap((t) => sizes.map((n) => [t.name, n] as const))) {
     const sql = `SELECT * FROM ${table} WHERE id <= ${size}`;
@@ -75,6 +78,14 @@ async function main(): Promise<void> {
       // Uncompressed: the most parts, so the most memory in flight.
       ['fluxquery csv → s3', () => runNodeJson(exportOnce, [JSON.stringify(server), sql, 'none', 'csv', s3Target])],
     ];
+    if (service) {
+      cases.push(
+        ['service csv', () => service.exportOnce(sql, 'csv', 'none')],
+        ['service csv + gzip-6', () => service.exportOnce(sql, 'csv', 'gzip')],
+        ['service json lines', () => service.exportOnce(sql, 'json', 'none')],
+        ['service xlsx', () => service.exportOnce(sql, 'xlsx', 'none')],
+      );
+    }
     if (size <= MAX_OBVIOUS_ROWS) {
       cases.push(
         ['obvious csv (csv-stringify)', () => runNodeJson(obvious, [JSON.stringify(server), sql, 'csv'])],
@@ -116,6 +127,11 @@ async function main(): Promise<void> {
       ['fluxquery csv', 'obvious csv (csv-stringify)'],
       ['fluxquery json lines', 'obvious json lines (JSON.stringify)'],
       ['fluxquery csv → s3', 'fluxquery csv'],
+      // Through the service, default options: the same bytes as the pipeline alone.
+      ['service csv', 'fluxquery csv'],
+      ['service csv + gzip-6', 'fluxquery csv + gzip-6'],
+      ['service json lines', 'fluxquery json lines'],
+      ['service xlsx', 'fluxquery xlsx'],
     ] as const) {
       if (!digests.has(slow)) continue;
       const isSame = digests.get(fast) !== undefined && digests.get(fast) === digests.get(slow);
@@ -126,6 +142,7 @@ async function main(): Promise<void> {
     }
   }
   await s3.close();
+  await service?.close();
   print(results, runs);
   await mkdir(path.dirname(values.out), { recursive: true });
   const machine = {

@@ -1,0 +1,112 @@
+import { createClient, type FluxQueryClient } from '@fluxquery/client';
+import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { freePort } from '@fluxquery/testkit';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { RunResult } from './measure';
+
+const ROOT = path.join(__dirname, '../../..');
+const READER = { user: 'fq_bench_reader', password: randomBytes(12).toString('hex') };
+
+export interface ServiceUnderTest {
+  /** One export through the signed API, timed by the job's own created_at → finished_at. */
+  exportOnce(sql: string, format: 'csv' | 'json' | 'xlsx', compression: 'gzip' | 'none'): Promise<RunResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * `pnpm bench --service`: the api and one worker started as production starts them (the built
+ * dist, APP_ENV=production, default options, a SELECT-only account of their own), on this machine's
+ * Redis under a prefix of their own. Each export is a signed request; its time is the job's own
+ * (enqueued → finished), and the memory is the worker process's high-water mark so far.
+ */
+export async function startServiceUnderTest(
+  admin: MysqlConnectionOptions,
+  database: string,
+): Promise<ServiceUnderTest> {
+  const { database: _database, tls: _tls, ...server } = admin;
+  await createReaderAccount(server, {
+    ...READER,
+    host: '%',
+    schemas: [database],
+    maxConnections: 20,
+    maxStatementSeconds: 3600,
+  });
+  const storage = await mkdtemp(path.join(tmpdir(), 'fq-bench-service-'));
+  const port = await freePort();
+  const secret = randomBytes(24).toString('hex');
+  const env = {
+    PATH: process.env.PATH ?? '',
+    APP_ENV: 'production',
+    SERVER_PORT: String(port),
+    PUBLIC_URL: `http://127.0.0.1:${port}`,
+    MYSQL_DSN: `mysql://${READER.user}:${READER.password}@${admin.host}:${admin.port}/${database}`,
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    QUEUE_PREFIX: `fqbench${randomBytes(4).toString('hex')}`,
+    LOCAL_STORAGE_PATH: storage,
+    API_SECRET: secret,
+    JOB_SEAL_SECRET: randomBytes(24).toString('hex'),
+    DOWNLOAD_LINK_SECRET: randomBytes(24).toString('hex'),
+    DASHBOARD_PASSWORD: '',
+    METRICS_PORT: String(await freePort()),
+    LOG_LEVEL: 'warn',
+  };
+  const start = (app: string): ChildProcess =>
+    spawn(process.execPath, [path.join(ROOT, `apps/${app}/dist/main.js`)], { cwd: storage, env, stdio: 'ignore' });
+  const api = start('api');
+  const worker = start('worker');
+  const client: FluxQueryClient = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret });
+  await waitUntilReady(`http://127.0.0.1:${port}/readyz`);
+  await waitUntilReady(`http://127.0.0.1:${env.METRICS_PORT}/readyz`);
+
+  return {
+    async exportOnce(sql, format, compression) {
+      const { job_id: id } = await client.submit({ query: sql, email: 'bench@example.com', format, compression });
+      const status = await client.wait(id, { intervalMs: 1_000 });
+      if (status.status !== 'COMPLETED' || !status.result) {
+        throw new Error(`the service's export ended ${status.status}: ${JSON.stringify(status.error)}`);
+      }
+      const ms = Date.parse(status.finished_at ?? '') - Date.parse(status.created_at ?? '');
+      return {
+        ms,
+        rows: status.result.rows,
+        bytes: status.result.bytes,
+        sha256: status.result.sha256,
+        peakRssMb: highWaterMb(worker.pid),
+      };
+    },
+    async close() {
+      for (const child of [api, worker]) child.kill('SIGTERM');
+      await Promise.all([api, worker].map((child) => new Promise((resolve) => child.once('exit', resolve))));
+      await rm(storage, { recursive: true, force: true });
+    },
+  };
+}
+
+async function waitUntilReady(url: string): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const ok = await fetch(url).then(
+      (res) => res.ok,
+      () => false,
+    );
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** The process's peak resident memory so far (Linux: VmHWM), in MB. */
+function highWaterMb(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const kb = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kb ? Math.round((Number(kb) / 1024) * 100) / 100 : undefined;
+  } catch {
+    return undefined;
+  }
+}
