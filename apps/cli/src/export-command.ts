@@ -56,7 +56,7 @@ export function addExportCommand(program: Command, loadConfig: () => Readonly<Co
       const config = loadConfig();
       const schemas = config.clients.find((c) => c.keyId === DEFAULT_KEY_ID)?.allowedSchemas ?? [config.mysql.database];
       checkSelectQuery(options.query, { defaultSchema: config.mysql.database, allowedSchemas: schemas });
-      if (options.s3 && options.output) throw new InvalidArgumentError('--s3 and --output exclude each other');
+      if (options.s3 && options.output) throw new Error('--s3 and --output exclude each other: choose one');
       if (options.s3 && config.storage.kind !== 's3') {
         throw new Error('--s3 needs STORAGE_TYPE=s3 and S3_BUCKET (docs/delivery.md)');
       }
