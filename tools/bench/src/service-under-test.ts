@@ -13,9 +13,26 @@ const ROOT = path.join(__dirname, '../../..');
 const READER = { user: 'fq_bench_reader', password: randomBytes(12).toString('hex') };
 
 export interface ServiceUnderTest {
+  baseUrl: string;
+  /** The default key's secret (API_SECRET). */
+  secret: string;
+  /** QUEUE_PREFIX, for reading the queue's counts. */
+  prefix: string;
+  client: FluxQueryClient;
   /** One export through the signed API, timed by the job's own created_at → finished_at. */
   exportOnce(sql: string, format: 'csv' | 'json' | 'xlsx', compression: 'gzip' | 'none'): Promise<RunResult>;
+  /** Starts one more worker process; resolves once it is ready. */
+  startWorker(): Promise<void>;
+  /** Stops every worker process (SIGTERM). */
+  stopWorkers(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface ServiceOptions {
+  /** Worker processes to start with the api; default 1. */
+  workers?: number;
+  /** More settings for the api and the workers (limits, for a load test). */
+  env?: Record<string, string>;
 }
 
 /**
@@ -27,6 +44,7 @@ export interface ServiceUnderTest {
 export async function startServiceUnderTest(
   admin: MysqlConnectionOptions,
   database: string,
+  options: ServiceOptions = {},
 ): Promise<ServiceUnderTest> {
   const { database: _database, tls: _tls, ...server } = admin;
   await createReaderAccount(server, {
@@ -52,18 +70,41 @@ export async function startServiceUnderTest(
     JOB_SEAL_SECRET: randomBytes(24).toString('hex'),
     DOWNLOAD_LINK_SECRET: randomBytes(24).toString('hex'),
     DASHBOARD_PASSWORD: '',
-    METRICS_PORT: String(await freePort()),
     LOG_LEVEL: 'warn',
+    ...options.env,
   };
-  const start = (app: string): ChildProcess =>
-    spawn(process.execPath, [path.join(ROOT, `apps/${app}/dist/main.js`)], { cwd: storage, env, stdio: 'ignore' });
-  const api = start('api');
-  const worker = start('worker');
+  const start = (app: string, extra: Record<string, string> = {}): ChildProcess =>
+    spawn(process.execPath, [path.join(ROOT, `apps/${app}/dist/main.js`)], {
+      cwd: storage,
+      env: { ...env, ...extra },
+      stdio: 'ignore',
+    });
+  const api = start('api', { METRICS_PORT: '0' });
+  const workers: ChildProcess[] = [];
+  const startWorker = async (): Promise<void> => {
+    const metricsPort = String(await freePort());
+    workers.push(start('worker', { METRICS_PORT: metricsPort }));
+    await waitUntilReady(`http://127.0.0.1:${metricsPort}/readyz`);
+  };
+  const stop = async (children: ChildProcess[]): Promise<void> => {
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(
+      children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)),
+    );
+  };
   const client: FluxQueryClient = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret });
   await waitUntilReady(`http://127.0.0.1:${port}/readyz`);
-  await waitUntilReady(`http://127.0.0.1:${env.METRICS_PORT}/readyz`);
+  for (let i = 0; i < (options.workers ?? 1); i += 1) await startWorker();
 
   return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    secret,
+    prefix: env.QUEUE_PREFIX,
+    client,
+    startWorker,
+    async stopWorkers() {
+      await stop(workers.splice(0));
+    },
     async exportOnce(sql, format, compression) {
       const { job_id: id } = await client.submit({ query: sql, email: 'bench@example.com', format, compression });
       const status = await client.wait(id, { intervalMs: 1_000 });
@@ -76,12 +117,11 @@ export async function startServiceUnderTest(
         rows: status.result.rows,
         bytes: status.result.bytes,
         sha256: status.result.sha256,
-        peakRssMb: highWaterMb(worker.pid),
+        peakRssMb: highWaterMb(workers[0]?.pid),
       };
     },
     async close() {
-      for (const child of [api, worker]) child.kill('SIGTERM');
-      await Promise.all([api, worker].map((child) => new Promise((resolve) => child.once('exit', resolve))));
+      await stop([api, ...workers.splice(0)]);
       await rm(storage, { recursive: true, force: true });
     },
   };

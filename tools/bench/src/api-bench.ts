@@ -1,0 +1,134 @@
+import { signatureHeaders } from '@fluxquery/client';
+import { loadConfig } from '@fluxquery/config';
+import { createExportQueue } from '@fluxquery/export-job';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { parseArgs } from 'node:util';
+import { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';
+
+const SMALL = JSON.stringify({ query: 'SELECT 1 AS one', email: 'bench@example.com' });
+
+/**
+ * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000]`: the api under a real load tool
+ * (autocannon, in this process, on the same 2 cores), then how fast one and two worker processes
+ * drain small jobs, then the small-export latency at a steady 20 jobs a second. The service runs as
+ * production runs it (`service-under-test.ts`), with rate limits raised so that they do not answer
+ * for it.
+ */
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      seconds: { type: 'string', default: '10' },
+      connections: { type: 'string', default: '32' },
+      jobs: { type: 'string', default: '2000' },
+    },
+  });
+  const config = loadConfig();
+  const service = await startServiceUnderTest(config.mysql, 'fluxquery_bench', {
+    workers: 0,
+    env: { EXPORTS_PER_MINUTE: '10000000', REQUESTS_PER_MINUTE: '10000000', JOB_RETENTION_COUNT: '1000000' },
+  });
+  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const queue = createExportQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
+  try {
+    await loadTheApi(service, Number(values.seconds), Number(values.connections));
+    await queue.obliterate({ force: true });
+    for (const workers of [1, 2]) await drain(service, queue, Number(values.jobs), workers);
+    await steadyLatency(service, 20, 15);
+  } finally {
+    await queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    await redis.quit();
+    await service.close();
+  }
+}
+
+async function loadTheApi(service: ServiceUnderTest, seconds: number, connections: number): Promise<void> {
+  const result = await autocannon({
+    url: service.baseUrl,
+    connections,
+    duration: seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: '/export',
+        // A fresh timestamp and nonce per request: the replay guard would refuse a repeat.
+        setupRequest: (request) => ({
+          ...request,
+          body: SMALL,
+          headers: {
+            'content-type': 'application/json',
+            ...signatureHeaders({
+              scheme: 'v2',
+              secret: service.secret,
+              keyId: 'default',
+              method: 'POST',
+              url: '/export',
+              body: SMALL,
+            }),
+          },
+        }),
+      },
+    ],
+  });
+  const byStatus = Object.entries(result.statusCodeStats ?? {})
+    .map(([code, { count }]) => `${code}: ${count}`)
+    .join(', ');
+  process.stdout.write(
+    `POST /export, ${connections} connections, ${seconds} s: ${Math.round(result.requests.average)} requests/s, ` +
+      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; answers ${byStatus}; errors ${result.errors}, timeouts ${result.timeouts}\n`,
+  );
+}
+
+async function drain(
+  service: ServiceUnderTest,
+  queue: ReturnType<typeof createExportQueue>,
+  jobs: number,
+  workers: number,
+): Promise<void> {
+  await service.stopWorkers();
+  for (let sent = 0; sent < jobs; sent += 50) {
+    await Promise.all(
+      Array.from({ length: Math.min(50, jobs - sent) }, () =>
+        service.client.submit({ query: 'SELECT 1 AS one', email: 'bench@example.com' }),
+      ),
+    );
+  }
+  const started = Date.now();
+  for (let i = 0; i < workers; i += 1) await service.startWorker();
+  for (;;) {
+    const counts = await queue.getJobCounts('completed', 'failed');
+    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= jobs) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  process.stdout.write(
+    `drain: ${jobs} small jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (worker start-up included)\n`,
+  );
+  await queue.obliterate({ force: true });
+}
+
+async function steadyLatency(service: ServiceUnderTest, perSecond: number, seconds: number): Promise<void> {
+  const ids: string[] = [];
+  const submitted = Array.from({ length: perSecond * seconds }, (_, i) =>
+    new Promise<void>((resolve) => setTimeout(resolve, (i * 1000) / perSecond)).then(async () => {
+      ids.push((await service.client.submit({ query: 'SELECT 1 AS one', email: 'bench@example.com' })).job_id);
+    }),
+  );
+  await Promise.all(submitted);
+  const latencies: number[] = [];
+  for (const id of ids) {
+    const status = await service.client.wait(id);
+    latencies.push(Date.parse(status.finished_at ?? '') - Date.parse(status.created_at ?? ''));
+  }
+  latencies.sort((a, b) => a - b);
+  const at = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))];
+  process.stdout.write(
+    `steady ${perSecond} small jobs/s for ${seconds} s, 2 workers: enqueue → finished p50 ${at(50)} ms, p99 ${at(99)} ms\n`,
+  );
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench:api failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
