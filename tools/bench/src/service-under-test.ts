@@ -89,7 +89,9 @@ export async function startServiceUnderTest(
   const stop = async (children: ChildProcess[]): Promise<void> => {
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(
-      children.map((child) => (child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : null)),
+      children.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+      ),
     );
   };
   const client: FluxQueryClient = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret });
