@@ -90,7 +90,9 @@ export async function startServiceUnderTest(
     for (const child of children) child.kill('SIGTERM');
     await Promise.all(
       children.map((child) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+        child.exitCode === null && child.signalCode === null
+          ? new Promise((resolve) => child.once('exit', resolve))
+          : Promise.resolve(),
       ),
     );
   };
