@@ -1,4 +1,4 @@
-import { AppError, isAppError } from '@fluxquery/errors';
+import { AppError } from '@fluxquery/errors';
 import {
   DELIVERY_QUEUE_NAME,
   hasValidSeal,
@@ -7,7 +7,7 @@ import {
   type DeliveryJobResult,
 } from '@fluxquery/export-job';
 import { deliverExport, type DeliveryDeps } from './deliver-export';
-import { toJobFailure } from './job-failure';
+import { failDelivery } from './job-failure';
 
 /** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
 export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
@@ -30,15 +30,11 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
     });
     return result;
   } catch (error) {
-    const appError = isAppError(error)
-      ? error
-      : new AppError('EMAIL_FAILED', 'the email could not be sent', { cause: error });
-    logger[appError.code === 'JOB_SEAL_INVALID' ? 'error' : 'warn']('delivery.failed', {
-      code: appError.code,
-      reason: appError.message,
-      retryable: appError.retryable,
+    throw failDelivery(error, (cause) => new AppError('EMAIL_FAILED', 'the email could not be sent', { cause }), {
+      logger,
+      metrics: deps.metrics,
+      event: 'delivery.failed',
+      method: 'none',
     });
-    deps.metrics?.deliveries.inc({ outcome: 'failed', method: 'none' });
-    throw toJobFailure(appError);
   }
 }

@@ -1,4 +1,6 @@
-import type { AppError } from '@fluxquery/errors';
+import { isAppError, type AppError } from '@fluxquery/errors';
+import type { Logger } from '@fluxquery/logger';
+import type { WorkerMetrics } from '@fluxquery/metrics';
 import { formatFailure } from '@fluxquery/export-job';
 import { UnrecoverableError } from 'bullmq';
 
@@ -9,4 +11,24 @@ import { UnrecoverableError } from 'bullmq';
 export function toJobFailure(error: AppError): Error {
   const reason = formatFailure(error.code, error.message);
   return error.retryable ? new Error(reason) : new UnrecoverableError(reason);
+}
+
+/**
+ * The end of a failed delivery (an email or a webhook): an unexpected error becomes the job's own
+ * retryable code, the failure is logged (a refused seal at error level: an operator must see it)
+ * and counted, and BullMQ gets what toJobFailure makes of it.
+ */
+export function failDelivery(
+  error: unknown,
+  unexpected: (cause: unknown) => AppError,
+  report: { logger: Logger; metrics?: WorkerMetrics | undefined; event: string; method: string },
+): Error {
+  const appError = isAppError(error) ? error : unexpected(error);
+  report.logger[appError.code === 'JOB_SEAL_INVALID' ? 'error' : 'warn'](report.event, {
+    code: appError.code,
+    reason: appError.message,
+    retryable: appError.retryable,
+  });
+  report.metrics?.deliveries.inc({ outcome: 'failed', method: report.method });
+  return toJobFailure(appError);
 }

@@ -1,5 +1,5 @@
 import type { ClientKey } from '@fluxquery/config';
-import { AppError, isAppError } from '@fluxquery/errors';
+import { AppError } from '@fluxquery/errors';
 import {
   DELIVERY_QUEUE_NAME,
   hasValidSeal,
@@ -10,7 +10,7 @@ import {
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { checkCallbackUrl, postWebhook, webhookHeaders } from '@fluxquery/webhooks';
-import { toJobFailure } from './job-failure';
+import { failDelivery } from './job-failure';
 
 export interface WebhookDeps {
   /** JOB_SEAL_SECRET: a webhook is called only when the api or a worker queued it unchanged. */
@@ -69,15 +69,11 @@ export async function processWebhookJob(deps: WebhookDeps, job: WebhookJob): Pro
     logger.info('webhook.sent', { exportJobId: data.exportJobId, event: data.event, httpStatus: answer.status });
     return { status: 'sent', httpStatus: answer.status, sentAt: new Date().toISOString() };
   } catch (error) {
-    const appError = isAppError(error)
-      ? error
-      : new AppError('WEBHOOK_FAILED', 'the webhook could not be sent', { cause: error });
-    logger[appError.code === 'JOB_SEAL_INVALID' ? 'error' : 'warn']('webhook.failed', {
-      code: appError.code,
-      reason: appError.message,
-      retryable: appError.retryable,
+    throw failDelivery(error, (cause) => new AppError('WEBHOOK_FAILED', 'the webhook could not be sent', { cause }), {
+      logger,
+      metrics: deps.metrics,
+      event: 'webhook.failed',
+      method: 'webhook',
     });
-    deps.metrics?.deliveries.inc({ outcome: 'failed', method: 'webhook' });
-    throw toJobFailure(appError);
   }
 }

@@ -26,27 +26,20 @@ in [security.md](security.md#client-keys).
 export function renderSettingsDoc(): string {
   const keys = (envSchema.describe() as { keys: Record<string, Described> }).keys;
   const rows = Object.entries(keys).map(([name, described]) => {
-    const cells = [`\`${name}\``, defaultOf(name, described), ruleOf(described), described.flags?.description ?? ''];
+    const cells = [`\`${name}\``, defaultOf(described), ruleOf(described), described.flags?.description ?? ''];
     return `| ${cells.map((cell) => cell.replace(/\|/g, '\\|')).join(' | ')} |`;
   });
   return `${HEADER}${rows.join('\n')}\n`;
 }
 
-const DURATION_DEFAULTS = new Set([
-  'DEFAULT_TIMEOUT',
-  'JOB_RETENTION',
-  'DOWNLOAD_LINK_TTL',
-  'WORKER_SHUTDOWN_GRACE',
-  'WORKER_STALL_INTERVAL',
-]);
-
-function defaultOf(name: string, described: Described): string {
+function defaultOf(described: Described): string {
   const value = described.flags?.default ?? described.whens?.[0]?.otherwise?.flags?.default;
   if (value === undefined || value === '') return 'none';
   if (described.whens?.[0]?.otherwise?.flags?.default !== undefined && described.flags?.default === undefined) {
     return `\`${String(value)}\` (not in production)`;
   }
-  if (DURATION_DEFAULTS.has(name) && typeof value === 'number') return `\`${formatDuration(value)}\``;
+  // Durations are the one alternatives schema (seconds or `90s`); their defaults are milliseconds.
+  if (described.type === 'alternatives' && typeof value === 'number') return `\`${formatDuration(value)}\``;
   return `\`${String(value)}\``;
 }
 

@@ -3,9 +3,7 @@ import {
   addDelivery,
   addWebhook,
   deliveryForFailure,
-  describeDelivery,
   describeExportJob,
-  describeWebhook,
   parseFailure,
   toExportStatus,
   webhookFor,
@@ -55,15 +53,16 @@ async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot<ExportJob>, 
   const { job } = snapshot;
   const now = new Date().toISOString();
   const error = { code: 'CANCELLED', message: 'the export was cancelled before it started' };
-  const { delivery: _delivery, ...base } = describeExportJob(snapshot, deps.links);
+  // The email and the webhook are queued below, so they show as such in the webhook's body.
+  const queued = describeExportJob({ ...snapshot, delivery: 'queued', webhook: 'queued' }, deps.links);
+  const { delivery, ...base } = queued;
   const view = { ...base, status: 'CANCELLED' as const, finished_at: now, result: null, error };
   await readJobStore(async () => {
     const record = { keyId, view, hasCallback: Boolean(job.data.callbackUrl) };
     await deps.cancelled.remember(String(job.id), record, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
     // The requester hears of it, as of any export that ends without a file.
     await addDelivery(deps.deliveries, deps.sealSecret, deliveryForFailure(String(job.id), job.data, error));
-    const queued = { email: describeDelivery(true, 'queued'), webhook: describeWebhook(true, 'queued') };
-    const webhook = webhookFor(String(job.id), job.data, { ...view, delivery: queued });
+    const webhook = webhookFor(String(job.id), job.data, { ...view, delivery });
     if (webhook) await addWebhook(deps.deliveries, deps.sealSecret, webhook);
   });
   return view;
