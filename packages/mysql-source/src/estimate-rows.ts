@@ -1,4 +1,5 @@
-import type { Connection, RowDataPacket } from 'mysql2';
+import type { Connection } from 'mysql2';
+import { run } from './run-statement';
 
 /**
  * The optimizer's guess at how many rows the query returns, for a progress percentage: the product
@@ -9,7 +10,7 @@ import type { Connection, RowDataPacket } from 'mysql2';
  */
 export async function estimateRows(connection: Connection, sql: string): Promise<number | undefined> {
   try {
-    const [plan] = await connection.promise().query<RowDataPacket[]>({ sql: `EXPLAIN ${sql}`, rowsAsArray: false });
+    const plan = await run(connection, `EXPLAIN ${sql}`);
     const top = plan.filter((row) => Number(row.id) === 1 && /^(SIMPLE|PRIMARY)$/i.test(String(row.select_type)));
     if (top.length === 0 || plan.some((row) => /UNION/i.test(String(row.select_type)))) return undefined;
     let product = 1;

@@ -1,8 +1,9 @@
 import { AppError } from '@fluxquery/errors';
-import { createConnection, type Connection, type FieldPacket, type RowDataPacket } from 'mysql2';
+import { createConnection, type Connection, type FieldPacket } from 'mysql2';
 import type { Socket } from 'node:net';
 import { describeColumn, type ColumnInfo } from './column-kinds';
 import { estimateRows } from './estimate-rows';
+import { run } from './run-statement';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
 import { serverOptions, type MysqlConnectionOptions } from './server-options';
@@ -47,6 +48,9 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     rowsAsArray: true,
     multipleStatements: false,
     connectTimeout: 10_000,
+    // Nothing here prepares statements; mysql2's default cache (16,000 slots, allocated up front
+    // for each connection) was 0.4 ms of CPU per export in a profile of a worker draining small jobs.
+    maxPreparedStatements: 1,
   });
   // A session-level error (lost socket) is also reported to the running query; this keeps it off
   // the process's unhandled 'error' path.
@@ -60,14 +64,13 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
     if (!isComplete) return dropSession();
-    await connection
-      .promise()
-      .query('COMMIT')
-      .catch(() => undefined);
-    await connection
-      .promise()
-      .end()
-      .catch(() => connection.destroy());
+    // COM_QUIT ends the read-only session: nothing was written, so there is nothing to commit.
+    await new Promise<void>((resolve) =>
+      connection.end((error) => {
+        if (error) connection.destroy();
+        resolve();
+      }),
+    );
   };
 
   // A destroyed socket alone does not stop the server: a query that is not writing (a sort, a
@@ -160,21 +163,31 @@ async function killServerQuery(options: MysqlConnectionOptions, threadId: number
   }
 }
 
+/**
+ * One round trip (two with a server that hides its version): the session's time limit, UTC, the
+ * quoting rules the SQL guard assumes, and read-only for every statement it runs, so that a write
+ * smuggled in through a stored function is refused by the server itself.
+ */
 async function startReadOnlySession(connection: Connection, timeoutMs: number): Promise<void> {
-  const session = connection.promise();
-  const [rows] = await session.query<RowDataPacket[][]>({ sql: 'SELECT VERSION()', rowsAsArray: true });
-  const version: unknown = rows[0]?.[0];
+  const version = handshakeVersion(connection) ?? String((await run(connection, 'SELECT VERSION() AS v'))[0]?.v);
+  const isMariaDb = /mariadb/i.test(version);
   const seconds = Math.max(1, Math.ceil(timeoutMs / 1000));
   // The limit must cover the whole export: MariaDB counts time blocked on our backpressure too.
-  const limit = /mariadb/i.test(typeof version === 'string' ? version : '')
-    ? `max_statement_time = ${seconds}`
-    : `max_execution_time = ${seconds * 1000}`;
-  await session.query(`SET SESSION ${limit}, SESSION time_zone = '+00:00'`);
+  const limit = isMariaDb ? `max_statement_time = ${seconds}` : `max_execution_time = ${seconds * 1000}`;
+  // MariaDB before 11.1 knows only tx_read_only; MySQL 8 only transaction_read_only.
+  const readOnly = isMariaDb ? 'tx_read_only = 1' : 'transaction_read_only = 1';
   // The SQL guard reads quotes as the default sql_mode does: "…" is a string and \' escapes. A
   // server set to ANSI_QUOTES or NO_BACKSLASH_ESCAPES would read the same text differently.
-  await session.query(
-    "SET SESSION sql_mode = TRIM(BOTH ',' FROM REPLACE(REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',ANSI_QUOTES,', ','), ',NO_BACKSLASH_ESCAPES,', ','), ',ANSI,', ','))",
+  const sqlMode =
+    "TRIM(BOTH ',' FROM REPLACE(REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',ANSI_QUOTES,', ','), ',NO_BACKSLASH_ESCAPES,', ','), ',ANSI,', ','))";
+  await run(
+    connection,
+    `SET SESSION ${limit}, SESSION time_zone = '+00:00', SESSION sql_mode = ${sqlMode}, SESSION ${readOnly}`,
   );
-  await session.query('SET SESSION TRANSACTION READ ONLY');
-  await session.query('START TRANSACTION READ ONLY');
+}
+
+/** The version the server announced in its handshake (mysql2 keeps the packet, unexported). */
+function handshakeVersion(connection: Connection): string | undefined {
+  const packet = (connection as unknown as { _handshakePacket?: { serverVersion?: unknown } })._handshakePacket;
+  return typeof packet?.serverVersion === 'string' ? packet.serverVersion : undefined;
 }

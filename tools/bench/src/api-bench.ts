@@ -3,13 +3,25 @@ import { loadConfig } from '@fluxquery/config';
 import { createExportQueue } from '@fluxquery/export-job';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { BENCH_DATABASE, prepareBenchDatabase } from './bench-table';
+import { cpuSecondsByProcess, describeCpuBetween } from './cpu-usage';
 import { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';
+
+// Where the CPU goes while workers drain: every process of the service, and what it leans on.
+const PROCESSES = {
+  worker: /apps\/worker\/dist\/main\.js/,
+  api: /apps\/api\/dist\/main\.js/,
+  'bench (this process)': /api-bench\.js/,
+  redis: /redis-server/,
+  mariadb: /mariadbd/,
+};
 
 const SMALL = JSON.stringify({ query: 'SELECT 1 AS one', email: 'bench@example.com' });
 
 /**
- * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000]`: the api under a real load tool
+ * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000] [--profile DIR]`: the api under a real load tool
  * (autocannon, in this process, on the same 2 cores), then how fast one and two worker processes
  * drain small jobs, then the small-export latency at a steady 20 jobs a second. The service runs as
  * production runs it (`service-under-test.ts`), with rate limits raised so that they do not answer
@@ -21,12 +33,27 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       jobs: { type: 'string', default: '2000' },
+      profile: { type: 'string' },
+      // More settings for the api and the workers, as KEY=VALUE (WORKER_COUNT=4, …).
+      set: { type: 'string', multiple: true, default: [] },
     },
   });
   const config = loadConfig();
-  const service = await startServiceUnderTest(config.mysql, 'fluxquery_bench', {
+  await prepareBenchDatabase(config.mysql, 0);
+  const service = await startServiceUnderTest(config.mysql, BENCH_DATABASE, {
     workers: 0,
-    env: { EXPORTS_PER_MINUTE: '10000000', REQUESTS_PER_MINUTE: '10000000', JOB_RETENTION_COUNT: '1000000' },
+    ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
+    env: {
+      EXPORTS_PER_MINUTE: '10000000',
+      REQUESTS_PER_MINUTE: '10000000',
+      JOB_RETENTION_COUNT: '1000000',
+      // One key sends everything here: its fairness limit (2 by default) would park half the jobs
+      // that MAX_DB_CONCURRENCY (4) lets run, as several keys would not.
+      MAX_CONCURRENT_EXPORTS_PER_KEY: '4',
+      ...Object.fromEntries(
+        values.set.map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+      ),
+    },
   });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = createExportQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
@@ -94,6 +121,7 @@ async function drain(
       ),
     );
   }
+  const cpuBefore = cpuSecondsByProcess(PROCESSES);
   const started = Date.now();
   for (let i = 0; i < workers; i += 1) await service.startWorker();
   for (;;) {
@@ -102,8 +130,10 @@ async function drain(
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   const seconds = (Date.now() - started) / 1000;
+  const cpu = describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds);
   process.stdout.write(
-    `drain: ${jobs} small jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (worker start-up included)\n`,
+    `drain: ${jobs} small jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (worker start-up included)\n` +
+      `  CPU used meanwhile: ${cpu}\n`,
   );
   await queue.obliterate({ force: true });
 }

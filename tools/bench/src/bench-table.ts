@@ -1,5 +1,5 @@
 import type { RowDataPacket } from 'mysql2';
-import type { Connection } from 'mysql2/promise';
+import { createConnection, type Connection, type ConnectionOptions } from 'mysql2/promise';
 
 interface BenchTable {
   name: string;
@@ -91,4 +91,25 @@ export async function ensureBenchTable(db: Connection, table: BenchTable, rows: 
     await db.query(table.fill(start, Math.min(rows, start + 1_000_000) - 1));
   }
   return true;
+}
+
+export const BENCH_DATABASE = 'fluxquery_bench';
+
+/** Creates the bench database, and each bench table with at least `rows` rows (0: no tables). */
+export async function prepareBenchDatabase(server: ConnectionOptions & { tls?: unknown }, rows: number): Promise<void> {
+  const { database: _database, tls: _tls, ...rest } = server;
+  const db = await createConnection(rest);
+  try {
+    await db.query(`CREATE DATABASE IF NOT EXISTS \`${BENCH_DATABASE}\` CHARACTER SET utf8mb4`);
+    await db.changeUser({ database: BENCH_DATABASE });
+    for (const table of rows > 0 ? BENCH_TABLES : []) {
+      const started = Date.now();
+      if (await ensureBenchTable(db, table, rows)) {
+        const seconds = ((Date.now() - started) / 1000).toFixed(1);
+        process.stdout.write(`seeded ${rows} rows into ${BENCH_DATABASE}.${table.name} in ${seconds} s\n`);
+      }
+    }
+  } finally {
+    await db.end();
+  }
 }

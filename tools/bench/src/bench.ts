@@ -1,15 +1,13 @@
 import { loadConfig } from '@fluxquery/config';
 import { startTestS3 } from '@fluxquery/testkit';
-import { createConnection } from 'mysql2/promise';
 import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BENCH_TABLES, ensureBenchTable } from './bench-table';
+import { BENCH_DATABASE, BENCH_TABLES, prepareBenchDatabase } from './bench-table';
 import { median, runNodeJson, timeShell, type RunResult } from './measure';
 import { startServiceUnderTest } from './service-under-test';
 
-const BENCH_DATABASE = 'fluxquery_bench';
 // The obvious path is about 3-9x slower; above this size it would dominate the run.
 const MAX_OBVIOUS_ROWS = 1_000_000;
 
@@ -40,6 +38,7 @@ async function main(): Promise<void> {
       smoke: { type: 'boolean', default: false },
       out: { type: 'string', default: 'bench-results/latest.json' },
       service: { type: 'boolean', default: false },
+      profile: { type: 'string' },
     },
   });
   const maxRows = values.smoke ? 10_000 : Number(values.rows);
@@ -47,7 +46,7 @@ async function main(): Promise<void> {
   const sizes = [...new Set([Math.min(100_000, maxRows), maxRows])];
   const config = loadConfig();
   const server = { ...config.mysql, database: BENCH_DATABASE };
-  await prepare(server, maxRows);
+  await prepareBenchDatabase(config.mysql, maxRows);
 
   const mariadb = [
     'mariadb --batch --quick',
@@ -63,7 +62,10 @@ async function main(): Promise<void> {
   // (and its peak RSS) holds only the worker's side: the multipart parts in flight.
   const s3 = await startTestS3();
   const s3Target = JSON.stringify({ endpoint: s3.endpoint, bucket: s3.bucket });
-  const service = values.service ? await startServiceUnderTest(config.mysql, BENCH_DATABASE) : undefined;
+  const profileDir = values.profile ? path.resolve(values.profile) : undefined;
+  const service = values.service
+    ? await startServiceUnderTest(config.mysql, BENCH_DATABASE, profileDir ? { profileDir } : {})
+    : undefined;
 
   for (const [table, size] of BENCH_TABLES.flatMap((t) => sizes.map((n) => [t.name, n] as const))) {
     const sql = `SELECT * FROM ${table} WHERE id <= ${size}`;
@@ -154,25 +156,6 @@ async function main(): Promise<void> {
   await writeFile(values.out, JSON.stringify({ date: new Date().toISOString(), machine, runs, results }, null, 2));
   process.stdout.write(`\nJSON written to ${values.out}\n`);
   if (mismatches.length > 0) throw new Error(`not byte-identical to the obvious path: ${mismatches.join(', ')}`);
-}
-
-async function prepare(server: ReturnType<typeof loadConfig>['mysql'], rows: number): Promise<void> {
-  const { database, tls: _tls, ...rest } = server;
-  const db = await createConnection(rest);
-  try {
-    await db.query(`CREATE DATABASE IF NOT EXISTS \`${database}\` CHARACTER SET utf8mb4`);
-    await db.changeUser({ database });
-    for (const table of BENCH_TABLES) {
-      const started = Date.now();
-      if (await ensureBenchTable(db, table, rows)) {
-        process.stdout.write(
-          `seeded ${rows} rows into ${database}.${table.name} in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
-        );
-      }
-    }
-  } finally {
-    await db.end();
-  }
 }
 
 function print(results: CaseResult[], runs: number): void {

@@ -33,6 +33,8 @@ export interface ServiceOptions {
   workers?: number;
   /** More settings for the api and the workers (limits, for a load test). */
   env?: Record<string, string>;
+  /** Where the api and the workers write V8 CPU profiles (`node --cpu-prof`) as they stop; absent: none. */
+  profileDir?: string;
 }
 
 /**
@@ -73,11 +75,12 @@ export async function startServiceUnderTest(
     LOG_LEVEL: 'warn',
     ...options.env,
   };
+  const profileArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
   const start = (app: string, extra: Record<string, string> = {}): ChildProcess =>
-    spawn(process.execPath, [path.join(ROOT, `apps/${app}/dist/main.js`)], {
+    spawn(process.execPath, [...profileArgs, path.join(ROOT, `apps/${app}/dist/main.js`)], {
       cwd: storage,
       env: { ...env, ...extra },
-      stdio: 'ignore',
+      stdio: process.env.FQ_BENCH_VERBOSE ? 'inherit' : 'ignore',
     });
   const api = start('api', { METRICS_PORT: '0' });
   const workers: ChildProcess[] = [];
