@@ -30,6 +30,7 @@ export function collectRowBatches(
   let failure: unknown;
   let isDone = false;
   let isPaused = false;
+  let hasFields = false;
   let wake: (() => void) | undefined;
   const notify = (): void => {
     const fn = wake;
@@ -41,11 +42,13 @@ export function collectRowBatches(
   const noResultSet = () =>
     new AppError('QUERY_FAILED', 'the statement returned no result set: only a SELECT can be exported');
   const fields = new Promise<unknown[]>((resolve, reject) => {
-    query.once('fields', (list: unknown[] | undefined) =>
-      Array.isArray(list) ? resolve(list) : reject(noResultSet()),
-    );
+    query.once('fields', (list: unknown[] | undefined) => {
+      hasFields = Array.isArray(list);
+      return hasFields ? resolve(list as unknown[]) : reject(noResultSet());
+    });
     query.once('error', reject);
-    query.once('end', () => reject(noResultSet()));
+    // After 'fields' the promise is settled: no error (and no stack trace) is built for nothing.
+    query.once('end', () => hasFields || reject(noResultSet()));
   });
   fields.catch(() => undefined); // read by the caller; never an unhandled rejection here
 

@@ -33,6 +33,28 @@ describe('checkSelectQuery', () => {
   });
 });
 
+describe('a text checked before', () => {
+  it('is refused again, with the same reason', () => {
+    const sql = 'SELECT 1 /*!, SLEEP(3) */';
+    for (let i = 0; i < 3; i += 1) {
+      expect(() => checkSelectQuery(sql)).toThrow(
+        expect.objectContaining({ message: expect.stringMatching(/executable comments/) }),
+      );
+    }
+  });
+
+  it('still meets each key’s schemas: a text one key may run stays refused for a key without its schema', () => {
+    const sql = 'SELECT * FROM billing.invoices';
+    expect(() => checkSelectQuery(sql, { allowedSchemas: ['billing'] })).not.toThrow();
+    expect(() => checkSelectQuery(sql, { allowedSchemas: ['app'] })).toThrow(
+      expect.objectContaining({ code: 'SCHEMA_NOT_ALLOWED' }),
+    );
+    expect(() =>
+      checkSelectQuery('SELECT * FROM invoices', { defaultSchema: 'app', allowedSchemas: ['billing'] }),
+    ).toThrow(expect.objectContaining({ code: 'SCHEMA_NOT_ALLOWED' }));
+  });
+});
+
 describe('deep queries', () => {
   it('checks a long chain of terms without overflowing the stack, and still sees a forbidden call at its end', () => {
     // 12,000 terms parse into a chain 12,000 nodes deep: a recursive walk overflowed here.

@@ -1,5 +1,5 @@
 import { AppError } from '@fluxquery/errors';
-import { checkAst } from './ast-check';
+import { checkAst, type AstResult } from './ast-check';
 import { checkLexical } from './lexical-check';
 import { toParserText } from './parser-compat';
 
@@ -39,7 +39,31 @@ export function checkSelectQuery(sql: string, policy: SelectPolicy = {}): void {
   }
 }
 
-function checkLayers(sql: string): ReturnType<typeof checkAst> {
+// The verdict is a function of the text alone (the schema rules apply after it), and clients send
+// the same queries again and again (scheduled reports): the parser, 0.26 ms a request and 16% of
+// the api's CPU under load (docs/performance.md), runs once per distinct text, in the api and again
+// in the worker. Long texts are not kept, so the cache stays under about 4 MB.
+const VERDICTS = new Map<string, AstResult>();
+const MAX_VERDICTS = 1_000;
+const MAX_CACHED_LENGTH = 2_000;
+
+function checkLayers(sql: string): AstResult {
+  const known = VERDICTS.get(sql);
+  if (known) {
+    // Least recently used goes first: a hit moves to the back.
+    VERDICTS.delete(sql);
+    VERDICTS.set(sql, known);
+    return known;
+  }
+  const verdict = checkLayersNow(sql);
+  if (sql.length <= MAX_CACHED_LENGTH) {
+    VERDICTS.set(sql, verdict);
+    if (VERDICTS.size > MAX_VERDICTS) VERDICTS.delete(VERDICTS.keys().next().value as string);
+  }
+  return verdict;
+}
+
+function checkLayersNow(sql: string): AstResult {
   try {
     const lexical = checkLexical(sql);
     if (!lexical.ok) return lexical;

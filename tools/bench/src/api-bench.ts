@@ -71,6 +71,7 @@ async function main(): Promise<void> {
 }
 
 async function loadTheApi(service: ServiceUnderTest, seconds: number, connections: number): Promise<void> {
+  const cpuBefore = cpuSecondsByProcess(PROCESSES);
   const result = await autocannon({
     url: service.baseUrl,
     connections,
@@ -103,7 +104,8 @@ async function loadTheApi(service: ServiceUnderTest, seconds: number, connection
     .join(', ');
   process.stdout.write(
     `POST /export, ${connections} connections, ${seconds} s: ${Math.round(result.requests.average)} requests/s, ` +
-      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; answers ${byStatus}; errors ${result.errors}, timeouts ${result.timeouts}\n`,
+      `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; answers ${byStatus}; errors ${result.errors}, timeouts ${result.timeouts}\n` +
+      `  CPU used meanwhile: ${describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds)}\n`,
   );
 }
 
