@@ -4,6 +4,20 @@ export const CHUNK_BYTES = 256 * 1024;
 // Room for the row that crosses CHUNK_BYTES, so a typical chunk needs no reallocation.
 const SLACK_BYTES = 64 * 1024;
 const SMALL_COPY_BYTES = 64;
+// For bytesEscapingXml: 1 where a byte is copied as it is; the rest are escaped, dropped or checked.
+const XML_PLAIN = new Uint8Array(256).fill(1);
+const XML_ESCAPES: (Buffer | undefined)[] = new Array<Buffer | undefined>(256).fill(undefined);
+for (let b = 0; b < 0x20; b += 1) if (b !== 0x09 && b !== 0x0a) XML_PLAIN[b] = 0; // dropped
+for (const [ch, escape] of [
+  ['&', '&amp;'],
+  ['<', '&lt;'],
+  ['>', '&gt;'],
+  ['"', '&quot;'],
+] as const) {
+  XML_PLAIN[ch.charCodeAt(0)] = 0;
+  XML_ESCAPES[ch.charCodeAt(0)] = Buffer.from(escape, 'latin1');
+}
+XML_PLAIN[0xef] = 0;
 
 /**
  * Appends bytes to a chunk buffer. The CSV encoder writes every value's bytes here directly:
@@ -62,10 +76,44 @@ export class ByteWriter {
     this.pos = pos;
   }
 
+  /**
+   * Copies UTF-8 text as XML element text: & < > " escaped, and what XML 1.0 cannot carry (C0
+   * controls but tab and LF, U+FFFE, U+FFFF) dropped, as escapeXml does on strings. One loop that
+   * checks and copies: scanning first and copying the runs between escapes cost twice the time.
+   */
+  bytesEscapingXml(src: Buffer): void {
+    this.reserve(src.length * 6);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = 0; i < src.length; i += 1) {
+      const b = src[i] as number;
+      if (XML_PLAIN[b] === 1) {
+        buf[pos++] = b;
+      } else if (b === 0xef) {
+        // U+FFFE and U+FFFF are EF BF BE and EF BF BF; any other EF sequence is copied.
+        if (src[i + 1] === 0xbf && (src[i + 2] === 0xbe || src[i + 2] === 0xbf)) i += 2;
+        else buf[pos++] = b;
+      } else {
+        const escape = XML_ESCAPES[b];
+        if (escape) for (let j = 0; j < escape.length; j += 1) buf[pos++] = escape[j] as number;
+      }
+    }
+    this.pos = pos;
+  }
+
   /** Latin-1/ASCII text only (digits, base64, tokens already checked to be ASCII). */
   ascii(text: string): void {
-    this.reserve(text.length);
-    this.pos += this.buf.write(text, this.pos, 'latin1');
+    const n = text.length;
+    this.reserve(n);
+    if (n < SMALL_COPY_BYTES) {
+      // As in bytes(): a short string is copied faster by hand than through Buffer#write.
+      const buf = this.buf;
+      let pos = this.pos;
+      for (let i = 0; i < n; i += 1) buf[pos++] = text.charCodeAt(i);
+      this.pos = pos;
+    } else {
+      this.pos += this.buf.write(text, this.pos, 'latin1');
+    }
   }
 
   utf8(text: string): void {

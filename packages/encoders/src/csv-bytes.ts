@@ -1,6 +1,6 @@
 import type { ByteWriter } from './byte-writer';
 import { asBytes, bitsToDecimal } from './cell-values';
-import { mayStartFormula, neutralizeFormula } from './formula-guard';
+import { needsFormulaGuard } from './formula-guard';
 
 const QUOTE = 0x22;
 const CR = 0x0d;
@@ -36,7 +36,7 @@ export function writeQuoted(out: ByteWriter, bytes: Buffer, delimiter: number, p
 /** A text cell, with the formula guard's apostrophe when it applies (decided exactly as neutralizeFormula). */
 export function writeGuardedText(out: ByteWriter, bytes: Buffer, delimiter: number): void {
   // The rare case goes through the one shared rule, so both paths always agree.
-  const isGuarded = mayStartFormula(bytes) && neutralizeFormula(bytes.toString('utf8')).charCodeAt(0) === APOSTROPHE;
+  const isGuarded = needsFormulaGuard(bytes);
   writeQuoted(out, bytes, delimiter, isGuarded ? APOSTROPHE : undefined);
 }
 

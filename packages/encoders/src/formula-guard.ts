@@ -16,3 +16,14 @@ export function mayStartFormula(bytes: Buffer): boolean {
   if (b === 0x3d || b === 0x2b || b === 0x2d || b === 0x40 || b === 0x09 || b === 0x0d || b === 0x0a) return true;
   return b === 0xef && bytes[1] === 0xbc && [0x9d, 0x8b, 0x8d, 0xa0].includes(bytes[2] as number);
 }
+
+/**
+ * Whether `neutralizeFormula` would prefix an apostrophe to this UTF-8 text, decided on the bytes:
+ * only a value starting with + or - may be a plain number, and a number is ASCII, so its Latin-1
+ * reading is its text.
+ */
+export function needsFormulaGuard(bytes: Buffer): boolean {
+  if (!mayStartFormula(bytes)) return false;
+  const b = bytes[0];
+  return !((b === 0x2b || b === 0x2d) && PLAIN_NUMBER.test(bytes.toString('latin1')));
+}

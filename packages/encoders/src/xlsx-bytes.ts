@@ -1,7 +1,7 @@
 import type { ByteWriter } from './byte-writer';
 import { asBytes, MAX_EXACT_DIGITS } from './cell-values';
 import type { Column } from './encoder';
-import { mayStartFormula } from './formula-guard';
+import { needsFormulaGuard } from './formula-guard';
 import { escapeXml } from './spreadsheet-parts';
 import { isUtcZone } from './time-zone';
 import { createXlsxCell, MAX_CELL_CHARS, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
@@ -12,6 +12,7 @@ export type CellWriter = (out: ByteWriter, value: unknown, row: Buffer) => void;
 const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial day
 const MS_PER_DAY = 86_400_000;
 const CR = 0x0d;
+const APOSTROPHE = 0x27;
 const NUMBER_END = Buffer.from('</v></c>', 'latin1');
 const TEXT_END = Buffer.from('</t></is></c>', 'latin1');
 
@@ -77,14 +78,14 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
         if (v === null || v === undefined) return;
         const bytes = asBytes(v);
         if (bytes.length === 0) return;
-        // Long text (may need cutting), CR (folded to LF) and possible formulas take the string path.
-        if (bytes.length > MAX_CELL_CHARS || bytes.includes(CR) || (options.formulaGuard && mayStartFormula(bytes))) {
-          return viaString(out, v, row);
-        }
+        // Long text (may need cutting, with room for the guard's apostrophe) and CR (folded to LF)
+        // take the string path.
+        if (bytes.length >= MAX_CELL_CHARS || bytes.includes(CR)) return viaString(out, v, row);
         out.bytes(open);
         out.bytes(row);
         out.bytes(textStart);
-        writeEscapedXml(out, bytes);
+        if (options.formulaGuard && needsFormulaGuard(bytes)) out.byte(APOSTROPHE);
+        out.bytesEscapingXml(bytes);
         out.bytes(TEXT_END);
       };
     case 'bit':
@@ -180,29 +181,4 @@ function excelSerial(bytes: Buffer): number | undefined {
     }
   }
   return Date.UTC(year, month - 1, day, hour, minute, second, ms) / MS_PER_DAY + EXCEL_EPOCH_DAYS;
-}
-
-/** XML text from UTF-8 bytes: & < > " escaped; what XML cannot carry dropped, as escapeXml does. */
-function writeEscapedXml(out: ByteWriter, bytes: Buffer): void {
-  let start = 0;
-  for (let i = 0; i < bytes.length; i += 1) {
-    const b = bytes[i] as number;
-    let replacement: string | undefined;
-    if (b === 0x26) replacement = '&amp;';
-    else if (b === 0x3c) replacement = '&lt;';
-    else if (b === 0x3e) replacement = '&gt;';
-    else if (b === 0x22) replacement = '&quot;';
-    else if (b < 0x20 && b !== 0x09 && b !== 0x0a) replacement = '';
-    else if (b === 0xef && bytes[i + 1] === 0xbf && (bytes[i + 2] === 0xbe || bytes[i + 2] === 0xbf)) {
-      out.bytes(bytes, start, i);
-      start = i + 3; // U+FFFE, U+FFFF
-      i += 2;
-      continue;
-    }
-    if (replacement === undefined) continue;
-    out.bytes(bytes, start, i);
-    out.ascii(replacement);
-    start = i + 1;
-  }
-  out.bytes(bytes, start);
 }
