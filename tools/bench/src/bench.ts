@@ -63,8 +63,22 @@ async function main(): Promise<void> {
   const s3 = await startTestS3();
   const s3Target = JSON.stringify({ endpoint: s3.endpoint, bucket: s3.bucket });
   const profileDir = values.profile ? path.resolve(values.profile) : undefined;
-  const service = values.service
-    ? await startServiceUnderTest(config.mysql, BENCH_DATABASE, profileDir ? { profileDir } : {})
+  const profile = profileDir ? { profileDir } : {};
+  const service = values.service ? await startServiceUnderTest(config.mysql, BENCH_DATABASE, profile) : undefined;
+  // The same service storing to S3 (s3rver in this process, as for the pipeline's S3 case).
+  const serviceS3 = values.service
+    ? await startServiceUnderTest(config.mysql, BENCH_DATABASE, {
+        ...profile,
+        env: {
+          STORAGE_TYPE: 's3',
+          S3_BUCKET: s3.bucket,
+          S3_ENDPOINT: s3.endpoint,
+          S3_PATH_STYLE: 'true',
+          AWS_REGION: 'us-east-1',
+          AWS_ACCESS_KEY_ID: 'S3RVER',
+          AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        },
+      })
     : undefined;
 
   for (const [table, size] of BENCH_TABLES.flatMap((t) => sizes.map((n) => [t.name, n] as const))) {
@@ -87,6 +101,9 @@ async function main(): Promise<void> {
         ['service json lines', () => service.exportOnce(sql, 'json', 'none')],
         ['service xlsx', () => service.exportOnce(sql, 'xlsx', 'none')],
       );
+    }
+    if (serviceS3) {
+      cases.push(['service csv → s3', () => serviceS3.exportOnce(sql, 'csv', 'none')]);
     }
     if (size <= MAX_OBVIOUS_ROWS) {
       cases.push(
@@ -134,6 +151,7 @@ async function main(): Promise<void> {
       ['service csv + gzip-6', 'fluxquery csv + gzip-6'],
       ['service json lines', 'fluxquery json lines'],
       ['service xlsx', 'fluxquery xlsx'],
+      ['service csv → s3', 'fluxquery csv'],
     ] as const) {
       if (!digests.has(slow)) continue;
       const isSame = digests.get(fast) !== undefined && digests.get(fast) === digests.get(slow);
@@ -143,8 +161,9 @@ async function main(): Promise<void> {
       if (!isSame) mismatches.push(`${fast} on ${table} at ${size} rows`);
     }
   }
-  await s3.close();
   await service?.close();
+  await serviceS3?.close();
+  await s3.close();
   print(results, runs);
   await mkdir(path.dirname(values.out), { recursive: true });
   const machine = {
