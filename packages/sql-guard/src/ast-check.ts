@@ -1,10 +1,15 @@
-import { Parser } from 'node-sql-parser';
+import { Parser as MariaDbParser } from 'node-sql-parser/build/mariadb';
+import { Parser as MySqlParser } from 'node-sql-parser/build/mysql';
 import { FORBIDDEN_FUNCTIONS, SYSTEM_SCHEMAS } from './rules';
 
-const parser = new Parser();
 // MySQL's grammar first (it reads LOCK IN SHARE MODE and CURRENT_USER, which the MariaDB one
-// rejects), then MariaDB's for what only MariaDB has. Either tree has the same shape.
-const DIALECTS = ['MySQL', 'MariaDB'] as const;
+// rejects), then MariaDB's for what only MariaDB has. Either tree has the same shape. The two
+// dialects' own builds, not the package's index with all of its 15 grammars: 5.5 MB less memory in
+// every api and worker process, and less start-up.
+const DIALECTS = [
+  { database: 'MySQL', parser: new MySqlParser() },
+  { database: 'MariaDB', parser: new MariaDbParser() },
+] as const;
 
 export interface TableRef {
   /** As written; null when unqualified (the connection's database, or a CTE). */
@@ -38,7 +43,7 @@ export function checkAst(sql: string): AstResult {
 
 function parse(sql: string): Node[] | AstResult {
   let firstError = '';
-  for (const database of DIALECTS) {
+  for (const { database, parser } of DIALECTS) {
     try {
       const ast = parser.astify(sql, { database }) as unknown as Node | Node[];
       return Array.isArray(ast) ? ast : [ast];

@@ -21,7 +21,7 @@ const PROCESSES = {
 const SMALL = JSON.stringify({ query: 'SELECT 1 AS one', email: 'bench@example.com' });
 
 /**
- * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000] [--profile DIR]`: the api under a real load tool
+ * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000] [--drain-workers 1,2] [--profile DIR] [--set KEY=VALUE]`: the api under a real load tool
  * (autocannon, in this process, on the same 2 cores), then how fast one and two worker processes
  * drain small jobs, then the small-export latency at a steady 20 jobs a second. The service runs as
  * production runs it (`service-under-test.ts`), with rate limits raised so that they do not answer
@@ -33,6 +33,8 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       jobs: { type: 'string', default: '2000' },
+      // Worker processes for each drain, in turn.
+      'drain-workers': { type: 'string', default: '1,2' },
       profile: { type: 'string' },
       // More settings for the api and the workers, as KEY=VALUE (WORKER_COUNT=4, …).
       set: { type: 'string', multiple: true, default: [] },
@@ -60,7 +62,9 @@ async function main(): Promise<void> {
   try {
     await loadTheApi(service, Number(values.seconds), Number(values.connections));
     await queue.obliterate({ force: true });
-    for (const workers of [1, 2]) await drain(service, queue, Number(values.jobs), workers);
+    for (const workers of values['drain-workers'].split(',').map(Number)) {
+      await drain(service, queue, Number(values.jobs), workers);
+    }
     await steadyLatency(service, 20, 15);
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
@@ -133,9 +137,10 @@ async function drain(
   }
   const seconds = (Date.now() - started) / 1000;
   const cpu = describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds);
+  const peaks = service.workerPeaksMb().map((mb) => `${Math.round(mb)} MB`);
   process.stdout.write(
     `drain: ${jobs} small jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (worker start-up included)\n` +
-      `  CPU used meanwhile: ${cpu}\n`,
+      `  CPU used meanwhile: ${cpu}\n  worker peak RSS: ${peaks.join(', ')}\n`,
   );
   await queue.obliterate({ force: true });
 }

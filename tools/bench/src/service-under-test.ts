@@ -3,7 +3,7 @@ import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mys
 import { freePort } from '@fluxquery/testkit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -23,6 +23,8 @@ export interface ServiceUnderTest {
   exportOnce(sql: string, format: 'csv' | 'json' | 'xlsx', compression: 'gzip' | 'none'): Promise<RunResult>;
   /** Starts one more worker process; resolves once it is ready. */
   startWorker(): Promise<void>;
+  /** Each running worker process's peak resident memory so far, in MB. */
+  workerPeaksMb(): number[];
   /** Stops every worker process (SIGTERM). */
   stopWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -109,10 +111,12 @@ export async function startServiceUnderTest(
     prefix: env.QUEUE_PREFIX,
     client,
     startWorker,
+    workerPeaksMb: () => workers.map((child) => highWaterMb(child.pid)).filter((mb): mb is number => mb !== undefined),
     async stopWorkers() {
       await stop(workers.splice(0));
     },
     async exportOnce(sql, format, compression) {
+      resetHighWater(workers[0]?.pid);
       const { job_id: id } = await client.submit({ query: sql, email: 'bench@example.com', format, compression });
       const status = await client.wait(id, { intervalMs: 1_000 });
       if (status.status !== 'COMPLETED' || !status.result) {
@@ -144,6 +148,19 @@ async function waitUntilReady(url: string): Promise<void> {
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${url} did not become ready`);
     await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Starts the process's high-water mark afresh (Linux: writing 5 to clear_refs, as root or the
+ * owner), so that each export's peak is its own, not the largest of every export before it.
+ */
+function resetHighWater(pid: number | undefined): void {
+  if (pid === undefined) return;
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Not Linux, or not allowed: the peak stays cumulative.
   }
 }
 
