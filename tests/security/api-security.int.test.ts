@@ -223,7 +223,10 @@ describe('limits', () => {
     }
     // The row-limit test above used one of tiny's three exports this minute.
     expect(statuses).toEqual([202, 202, 429, 429]);
-    expect(limited?.body.error.code).toBe('RATE_LIMITED');
+    expect(limited?.body.error).toMatchObject({
+      code: 'RATE_LIMITED',
+      message: expect.stringMatching(/3 exports a minute/),
+    });
     const retryAfter = Number(limited?.headers['retry-after']);
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
@@ -238,6 +241,10 @@ describe('limits', () => {
       );
     }
     expect(statuses).toEqual([404, 404, 404, 429]);
+    // A new export meets both limits in one count; the requests limit is the one used up here.
+    const post = await postV2(body(), { keyId: 'chatty', secret: 'chatty-secret-0123456789' });
+    expect(post.status).toBe(429);
+    expect(post.body.error.message).toMatch(/3 requests a minute/);
   });
 });
 

@@ -6,7 +6,7 @@ import { createDashboard, DASHBOARD_PATH } from './dashboard';
 import { createErrorHandler } from './middleware/error-handler';
 import { measureRequests } from './middleware/measure-requests';
 import { assignRequestId } from './middleware/request-id';
-import { rateLimit } from './middleware/rate-limit';
+import { EXPORTS_PER_MINUTE, rateLimit, REQUESTS_PER_MINUTE } from './middleware/rate-limit';
 import { verifySignature } from './middleware/verify-signature';
 import { cancelExportRoute } from './routes/cancel-export.route';
 import { createExportRoute } from './routes/create-export.route';
@@ -50,14 +50,13 @@ export function createApp(deps: ApiDeps): Express {
       now: deps.now ?? Date.now,
     }),
   );
-  exportsRouter.use(rateLimit(deps.guards, 'requests', (limits) => limits.requestsPerMinute));
-  exportsRouter.post(
-    '/',
-    rateLimit(deps.guards, 'exports', (limits) => limits.exportsPerMinute),
-    createExportRoute(deps),
-  );
-  exportsRouter.get('/:id', getExportRoute(deps));
-  exportsRouter.delete('/:id', cancelExportRoute(deps));
+  // Every signed request counts toward requests per minute; a new export toward exports per minute
+  // too, in the same round trip.
+  exportsRouter.post('/', rateLimit(deps.guards, REQUESTS_PER_MINUTE, EXPORTS_PER_MINUTE), createExportRoute(deps));
+  exportsRouter.get('/:id', rateLimit(deps.guards, REQUESTS_PER_MINUTE), getExportRoute(deps));
+  exportsRouter.delete('/:id', rateLimit(deps.guards, REQUESTS_PER_MINUTE), cancelExportRoute(deps));
+  // Any other method or path under /export is still a signed request.
+  exportsRouter.use(rateLimit(deps.guards, REQUESTS_PER_MINUTE));
   app.use('/export', exportsRouter);
 
   app.use((req: Request, _res: Response, next: NextFunction) => {

@@ -1,6 +1,11 @@
 import type { Redis } from 'ioredis';
 import { withTimeout } from './with-timeout';
 
+export interface RateBucket {
+  name: string;
+  limit: number;
+}
+
 export interface RateResult {
   isAllowed: boolean;
   /** Until the window resets; 0 when allowed. */
@@ -11,19 +16,27 @@ export interface RateResult {
 export interface RequestGuards {
   /** True the first time `id` is seen within `ttlSeconds`; false for a replay. */
   rememberOnce(id: string, ttlSeconds: number): Promise<boolean>;
-  /** Counts one request in `bucket`'s current window and says whether it is within `limit`. */
-  hit(bucket: string, limit: number, windowMs: number): Promise<RateResult>;
+  /**
+   * Counts one request in each bucket's current window, in order, and says whether it is within
+   * every limit; the first bucket over its limit ends the count (the later ones are not charged).
+   */
+  hit(buckets: readonly RateBucket[], windowMs: number): Promise<RateResult & { bucket?: RateBucket }>;
   /** Stores `value` under `id` unless something is there already; returns what was there, or null. */
   claim(id: string, value: string, ttlSeconds: number): Promise<string | null>;
   /** Forgets a claim whose work did not happen. */
   release(id: string): Promise<void>;
 }
 
-// A fixed window: INCR, and the first request of a window sets its expiry. One round trip, atomic.
+// Fixed windows: INCR, and the first request of a window sets its expiry; the first bucket over
+// its limit (ARGV[1 + i]) stops the count and is returned (its index and TTL), else 0. One round
+// trip for every limit a request meets, atomic.
 const HIT_SCRIPT = `
-local n = redis.call('INCR', KEYS[1])
-if n == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[1]) end
-return {n, redis.call('PTTL', KEYS[1])}`;
+for i, key in ipairs(KEYS) do
+  local n = redis.call('INCR', key)
+  if n == 1 then redis.call('PEXPIRE', key, ARGV[1]) end
+  if n > tonumber(ARGV[1 + i]) then return {i, redis.call('PTTL', key)} end
+end
+return {0, 0}`;
 const REDIS_TIMEOUT_MS = 2_000;
 
 export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
@@ -42,14 +55,17 @@ export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
     async release(id) {
       await withTimeout(redis.del(`${prefix}:claim:${id}`), REDIS_TIMEOUT_MS);
     },
-    async hit(bucket, limit, windowMs) {
-      const [count, ttl] = (await withTimeout(
-        redis.eval(HIT_SCRIPT, 1, `${prefix}:rate:${bucket}`, windowMs),
+    async hit(buckets, windowMs) {
+      const keys = buckets.map((bucket) => `${prefix}:rate:${bucket.name}`);
+      const limits = buckets.map((bucket) => bucket.limit);
+      const [over, ttl] = (await withTimeout(
+        redis.eval(HIT_SCRIPT, keys.length, ...keys, windowMs, ...limits),
         REDIS_TIMEOUT_MS,
       )) as [number, number];
-      return count <= limit
-        ? { isAllowed: true, retryAfterMs: 0 }
-        : { isAllowed: false, retryAfterMs: Math.max(ttl, 1) };
+      const bucket = buckets[over - 1];
+      return bucket
+        ? { isAllowed: false, retryAfterMs: Math.max(ttl, 1), bucket }
+        : { isAllowed: true, retryAfterMs: 0 };
     },
   };
 }

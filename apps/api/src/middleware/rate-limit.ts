@@ -5,19 +5,38 @@ import type { RequestGuards } from '../request-guards';
 
 const MINUTE_MS = 60_000;
 
+export interface RateLimit {
+  /** In the message, and the bucket's name: "requests", "exports". */
+  name: string;
+  pick: (limits: ClientLimits) => number;
+}
+
+export const REQUESTS_PER_MINUTE: RateLimit = { name: 'requests', pick: (limits) => limits.requestsPerMinute };
+export const EXPORTS_PER_MINUTE: RateLimit = { name: 'exports', pick: (limits) => limits.exportsPerMinute };
+
 /**
- * Per client key, in Redis, so the limit holds across api replicas: 429 with Retry-After (whole
- * seconds) once the key has used its requests for the current minute.
+ * Per client key, in Redis, so the limits hold across api replicas: 429 with Retry-After (whole
+ * seconds) once the key has used one of them up for the current minute. Every limit a request
+ * meets is counted in one round trip, in the order given.
  */
-export function rateLimit(guards: RequestGuards, name: string, pick: (limits: ClientLimits) => number) {
+export function rateLimit(guards: RequestGuards, ...limits: RateLimit[]) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const client = req.client as ClientKey;
-    const limit = pick(client.limits);
-    const result = await guards.hit(`${name}:${client.keyId}`, limit, MINUTE_MS).catch((error: unknown) => {
+    const buckets = limits.map((limit) => ({
+      name: `${limit.name}:${client.keyId}`,
+      limit: limit.pick(client.limits),
+    }));
+    const result = await guards.hit(buckets, MINUTE_MS).catch((error: unknown) => {
       throw new AppError('SERVICE_UNAVAILABLE', 'the rate limiter is unavailable; try again shortly', { cause: error });
     });
-    if (result.isAllowed) return next();
+    if (result.isAllowed || !result.bucket) return next();
+    const refused = limits[buckets.indexOf(result.bucket)] ?? limits[0];
     res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
-    next(new AppError('RATE_LIMITED', `this key may send ${limit} ${name} a minute; try again later`));
+    next(
+      new AppError(
+        'RATE_LIMITED',
+        `this key may send ${result.bucket.limit} ${refused?.name ?? 'requests'} a minute; try again later`,
+      ),
+    );
   };
 }
