@@ -74,7 +74,6 @@ export async function startServiceUnderTest(
     JOB_SEAL_SECRET: randomBytes(24).toString('hex'),
     DOWNLOAD_LINK_SECRET: randomBytes(24).toString('hex'),
     DASHBOARD_PASSWORD: '',
-    LOG_LEVEL: 'warn',
     ...options.env,
   };
   const profileArgs = options.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.profileDir}`] : [];
