@@ -35,7 +35,7 @@ export function writeQuoted(out: ByteWriter, bytes: Buffer, delimiter: number, p
 
 /** A text cell, with the formula guard's apostrophe when it applies (decided exactly as neutralizeFormula). */
 export function writeGuardedText(out: ByteWriter, bytes: Buffer, delimiter: number): void {
-  // The rare case goes through the one shared rule, so both paths always agree.
+  // Decided on the bytes exactly as neutralizeFormula decides on the text (formula-guard.ts).
   const isGuarded = needsFormulaGuard(bytes);
   writeQuoted(out, bytes, delimiter, isGuarded ? APOSTROPHE : undefined);
 }

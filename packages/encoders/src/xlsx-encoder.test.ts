@@ -85,6 +85,27 @@ describe('XLSX cells', () => {
     expect(sheet!.getRow(2).getCell(1).value).toBe('{"formula": "1+1", "result": 2}');
   });
 
+  it('guards text that a spreadsheet would run, from the server\u2019s bytes as from strings', async () => {
+    const texts = [
+      ['=1+1', "'=1+1"],
+      ['+1 555 0100', "'+1 555 0100"],
+      ['-5', '-5'],
+      ['+1.5e3', '+1.5e3'],
+      ['-draft-', "'-draft-"],
+      ['@team', "'@team"],
+      ['\uFF1DSUM(A1)', "'\uFF1DSUM(A1)"],
+      ['\tindented', "'\tindented"],
+      ['a "q" & <b>', 'a "q" & <b>'],
+      ['bell\u0007 and \uFFFE gone', 'bell and  gone'],
+      ['=x\r\ny', "'=x\ny"],
+    ];
+    const columns: Column[] = [{ name: 'note', kind: 'text' }];
+    for (const rows of [texts.map(([sent]) => [Buffer.from(sent!, 'utf8')]), texts.map(([sent]) => [sent!])]) {
+      const back = await readBack((await encodeAll(createXlsxEncoder(), columns, rows)).bytes);
+      expect(back.rows.map(([cell]) => cell)).toEqual(texts.map(([, shown]) => shown));
+    }
+  });
+
   it('guards column names as it guards text cells', async () => {
     const named: Column[] = [
       { name: '=HYPERLINK("http://x")', kind: 'text' },
@@ -126,6 +147,16 @@ describe('XLSX cells', () => {
       ['n', 4, 5, 6],
       ['n', 7],
     ]);
+  });
+
+  it('numbers rows past a new digit (9 → 10, 99 → 100) as a spreadsheet reads them', async () => {
+    const rows: Row[] = Array.from({ length: 120 }, (_, i) => [String(i + 1)]);
+    const [sheet] = await readSheets(
+      (await encodeAll(createXlsxEncoder(), [{ name: 'n', kind: 'integer', digits: 10 }], rows)).bytes,
+    );
+    const seen: [number, ExcelJS.CellValue][] = [];
+    sheet!.eachRow((row, n) => seen.push([n, row.getCell(1).value]));
+    expect(seen).toEqual([[1, 'n'], ...rows.map((_, i): [number, number] => [i + 2, i + 1])]);
   });
 });
 
