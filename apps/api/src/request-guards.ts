@@ -8,6 +8,8 @@ export interface RateBucket {
 
 export interface RateResult {
   isAllowed: boolean;
+  /** The bucket that is over its limit (its index in the request); absent when allowed. */
+  refused?: number;
   /** Until the window resets; 0 when allowed. */
   retryAfterMs: number;
 }
@@ -20,7 +22,7 @@ export interface RequestGuards {
    * Counts one request in each bucket's current window, in order, and says whether it is within
    * every limit; the first bucket over its limit ends the count (the later ones are not charged).
    */
-  hit(buckets: readonly RateBucket[], windowMs: number): Promise<RateResult & { bucket?: RateBucket }>;
+  hit(buckets: readonly RateBucket[], windowMs: number): Promise<RateResult>;
   /** Stores `value` under `id` unless something is there already; returns what was there, or null. */
   claim(id: string, value: string, ttlSeconds: number): Promise<string | null>;
   /** Forgets a claim whose work did not happen. */
@@ -62,9 +64,8 @@ export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
         redis.eval(HIT_SCRIPT, keys.length, ...keys, windowMs, ...limits),
         REDIS_TIMEOUT_MS,
       )) as [number, number];
-      const bucket = buckets[over - 1];
-      return bucket
-        ? { isAllowed: false, retryAfterMs: Math.max(ttl, 1), bucket }
+      return over > 0
+        ? { isAllowed: false, retryAfterMs: Math.max(ttl, 1), refused: over - 1 }
         : { isAllowed: true, retryAfterMs: 0 };
     },
   };

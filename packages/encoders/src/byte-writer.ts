@@ -1,3 +1,4 @@
+import { XML_ENTITIES } from './spreadsheet-parts';
 // Output leaves in chunks of about this size: large enough that zlib and the file system see few
 // calls, small enough that a chunk in flight costs little memory.
 export const CHUNK_BYTES = 256 * 1024;
@@ -8,12 +9,7 @@ const SMALL_COPY_BYTES = 64;
 const XML_PLAIN = new Uint8Array(256).fill(1);
 const XML_ESCAPES: (Buffer | undefined)[] = new Array<Buffer | undefined>(256).fill(undefined);
 for (let b = 0; b < 0x20; b += 1) if (b !== 0x09 && b !== 0x0a) XML_PLAIN[b] = 0; // dropped
-for (const [ch, escape] of [
-  ['&', '&amp;'],
-  ['<', '&lt;'],
-  ['>', '&gt;'],
-  ['"', '&quot;'],
-] as const) {
+for (const [ch, escape] of Object.entries(XML_ENTITIES)) {
   XML_PLAIN[ch.charCodeAt(0)] = 0;
   XML_ESCAPES[ch.charCodeAt(0)] = Buffer.from(escape, 'latin1');
 }

@@ -135,10 +135,11 @@ export function columnLetter(index: number): string {
 // eslint-disable-next-line no-control-regex -- these are exactly the characters to find
 const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
+/** What escapeXml (and ByteWriter#bytesEscapingXml, on bytes) writes for each special character. */
+export const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+
 export function escapeXml(text: string): string {
   if (!XML_SPECIAL.test(text)) return text;
   // eslint-disable-next-line no-control-regex -- as above
-  return text.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) =>
-    ch === '&' ? '&amp;' : ch === '<' ? '&lt;' : ch === '>' ? '&gt;' : ch === '"' ? '&quot;' : '',
-  );
+  return text.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => XML_ENTITIES[ch] ?? '');
 }

@@ -155,7 +155,7 @@ async function killServerQuery(options: MysqlConnectionOptions, threadId: number
   const killer = createConnection({ ...serverOptions(options), connectTimeout: 5_000 });
   killer.on('error', () => undefined);
   try {
-    await killer.promise().query(`KILL QUERY ${Math.trunc(threadId)}`);
+    await run(killer, `KILL QUERY ${Math.trunc(threadId)}`);
   } catch {
     // Already finished, or the server is gone: either way there is nothing left to stop.
   } finally {

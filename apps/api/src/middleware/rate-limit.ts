@@ -29,14 +29,10 @@ export function rateLimit(guards: RequestGuards, ...limits: RateLimit[]) {
     const result = await guards.hit(buckets, MINUTE_MS).catch((error: unknown) => {
       throw new AppError('SERVICE_UNAVAILABLE', 'the rate limiter is unavailable; try again shortly', { cause: error });
     });
-    if (result.isAllowed || !result.bucket) return next();
-    const refused = limits[buckets.indexOf(result.bucket)] ?? limits[0];
+    if (result.isAllowed) return next();
+    const refused = result.refused ?? 0;
     res.setHeader('Retry-After', String(Math.ceil(result.retryAfterMs / 1000)));
-    next(
-      new AppError(
-        'RATE_LIMITED',
-        `this key may send ${result.bucket.limit} ${refused?.name ?? 'requests'} a minute; try again later`,
-      ),
-    );
+    const message = `this key may send ${buckets[refused]?.limit} ${limits[refused]?.name} a minute; try again later`;
+    next(new AppError('RATE_LIMITED', message));
   };
 }
