@@ -112,6 +112,21 @@ export class ByteWriter {
     }
   }
 
+  /** A non-negative integer's decimal digits, zero-padded to `width`; no string is built. */
+  digits(n: number, width = 1): void {
+    let count = 1;
+    for (let rest = Math.floor(n / 10); rest > 0; rest = Math.floor(rest / 10)) count += 1;
+    if (count < width) count = width;
+    this.reserve(count);
+    const buf = this.buf;
+    let rest = n;
+    for (let i = this.pos + count - 1; i >= this.pos; i -= 1) {
+      buf[i] = 0x30 + (rest % 10);
+      rest = Math.floor(rest / 10);
+    }
+    this.pos += count;
+  }
+
   utf8(text: string): void {
     this.reserve(Buffer.byteLength(text));
     this.pos += this.buf.write(text, this.pos, 'utf8');

@@ -11,6 +11,13 @@ export type CellWriter = (out: ByteWriter, value: unknown, row: Buffer) => void;
 
 const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial day
 const MS_PER_DAY = 86_400_000;
+// Digits after the point of a date serial: 1e-11 of a day is 0.86 µs, so every reader that rounds
+// to the millisecond (Excel, LibreOffice, exceljs, openpyxl) gets the exact millisecond back.
+const SERIAL_DECIMALS = 11;
+// A millisecond of the day in units of 1e-11 day is ms × 1e11 / 86,400,000 = ms × 125,000 / 108;
+// both products stay exact integers (below 2^53).
+const FRACTION_NUMERATOR = 125_000;
+const FRACTION_DENOMINATOR = 108;
 const CR = 0x0d;
 const APOSTROPHE = 0x27;
 const NUMBER_END = Buffer.from('</v></c>', 'latin1');
@@ -66,10 +73,10 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
       if (column.kind === 'timestamp' && !isUtcZone(options.timeZone)) return viaString;
       return (out, v, row) => {
         if (v === null || v === undefined) return;
-        const serial = excelSerial(asBytes(v));
-        if (serial === undefined) return viaString(out, v, row);
+        const ms = excelMilliseconds(asBytes(v));
+        if (ms === undefined) return viaString(out, v, row);
         startNumber(out, row);
-        out.ascii(String(serial));
+        writeSerial(out, ms);
         out.bytes(NUMBER_END);
       };
     case 'text':
@@ -100,7 +107,9 @@ export function writeValue(out: ByteWriter, value: XlsxValue, ref: string, style
   if (value === null || value === '') return;
   if (typeof value === 'number') return out.ascii(`<c r="${ref}"${style}><v>${value}</v></c>`);
   if (value instanceof Date) {
-    return out.ascii(`<c r="${ref}"${style}><v>${value.getTime() / MS_PER_DAY + EXCEL_EPOCH_DAYS}</v></c>`);
+    out.ascii(`<c r="${ref}"${style}><v>`);
+    writeSerial(out, value.getTime() + EXCEL_EPOCH_DAYS * MS_PER_DAY);
+    return out.bytes(NUMBER_END);
   }
   out.ascii(`<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">`);
   out.utf8(escapeXml(value));
@@ -150,11 +159,32 @@ const num = (bytes: Buffer, from: number, length: number): number => {
 };
 
 /**
- * `YYYY-MM-DD[ HH:MM:SS[.fraction]]` as an Excel serial, exactly as the string path computes it;
- * undefined for anything else (zero dates, years before 1900, other shapes), which the string
- * path then writes as text.
+ * A date serial (days since 1899-12-30, and the time as a fraction of a day) from whole
+ * milliseconds since 1899-12-30, written with integer arithmetic. `String(number)` of the same
+ * serial as a double was a quarter of the XLSX writer's time on the 12-column benchmark table
+ * (200 k rows: 1.22 s with it, 0.91 s with a constant in its place).
  */
-function excelSerial(bytes: Buffer): number | undefined {
+export function writeSerial(out: ByteWriter, excelMs: number): void {
+  const days = Math.floor(excelMs / MS_PER_DAY);
+  out.digits(days);
+  const msOfDay = excelMs - days * MS_PER_DAY;
+  if (msOfDay === 0) return;
+  let fraction = Math.round((msOfDay * FRACTION_NUMERATOR) / FRACTION_DENOMINATOR);
+  let decimals = SERIAL_DECIMALS;
+  while (fraction % 10 === 0) {
+    fraction /= 10;
+    decimals -= 1;
+  }
+  out.byte(0x2e);
+  out.digits(fraction, decimals);
+}
+
+/**
+ * `YYYY-MM-DD[ HH:MM:SS[.fraction]]` as whole milliseconds since Excel's day 0 (1899-12-30), the
+ * same instant `toDate` gives on the string path; undefined for anything else (zero dates, years
+ * before 1900, other shapes), which the string path then writes as text.
+ */
+function excelMilliseconds(bytes: Buffer): number | undefined {
   const n = bytes.length;
   if (n !== 10 && n < 19) return undefined;
   for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigitAt(bytes, i)) return undefined;
@@ -163,22 +193,32 @@ function excelSerial(bytes: Buffer): number | undefined {
   const month = num(bytes, 5, 2);
   const day = num(bytes, 8, 2);
   if (year < 1900 || month === 0 || day === 0) return undefined;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let ms = 0;
+  let ms = (daysFromCivil(year, month, day) + EXCEL_EPOCH_DAYS) * MS_PER_DAY;
   if (n > 10) {
     if (bytes[10] !== 0x20 || bytes[13] !== 0x3a || bytes[16] !== 0x3a) return undefined;
     for (const i of [11, 12, 14, 15, 17, 18]) if (!isDigitAt(bytes, i)) return undefined;
-    hour = num(bytes, 11, 2);
-    minute = num(bytes, 14, 2);
-    second = num(bytes, 17, 2);
+    ms += ((num(bytes, 11, 2) * 60 + num(bytes, 14, 2)) * 60 + num(bytes, 17, 2)) * 1000;
     if (n > 19) {
       if (bytes[19] !== 0x2e || n === 20) return undefined;
       for (let i = 20; i < n; i += 1) if (!isDigitAt(bytes, i)) return undefined;
       // Milliseconds: the first three fraction digits, padded.
-      for (let i = 20; i < 23; i += 1) ms = ms * 10 + (i < n ? digit(bytes, i) : 0);
+      let fraction = 0;
+      for (let i = 20; i < 23; i += 1) fraction = fraction * 10 + (i < n ? digit(bytes, i) : 0);
+      ms += fraction;
     }
   }
-  return Date.UTC(year, month - 1, day, hour, minute, second, ms) / MS_PER_DAY + EXCEL_EPOCH_DAYS;
+  return ms;
+}
+
+/**
+ * Days from 1970-01-01 to a proleptic Gregorian date, as `Date.UTC` counts them (an out-of-range
+ * day rolls over the same way), without building a Date (H. Hinnant's `days_from_civil`).
+ */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
