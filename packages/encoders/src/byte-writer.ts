@@ -5,6 +5,7 @@ export const CHUNK_BYTES = 256 * 1024;
 // Room for the row that crosses CHUNK_BYTES, so a typical chunk needs no reallocation.
 const SLACK_BYTES = 64 * 1024;
 const SMALL_COPY_BYTES = 64;
+const SET_COPY_BYTES = 12;
 // For bytesEscapingXml: 1 where a byte is copied as it is; the rest are escaped, dropped or checked.
 const XML_PLAIN = new Uint8Array(256).fill(1);
 const XML_ESCAPES: (Buffer | undefined)[] = new Array<Buffer | undefined>(256).fill(undefined);
@@ -45,8 +46,13 @@ export class ByteWriter {
     const n = end - start;
     this.reserve(n);
     // Buffer#copy costs a native call and argument checks; most values are a few dozen bytes,
-    // which a plain loop copies faster (Buffer#copy was 15% of a CSV export's CPU).
-    if (n < SMALL_COPY_BYTES) {
+    // which a plain loop copies faster (Buffer#copy was 15% of a CSV export's CPU). A whole
+    // buffer of a dozen bytes or more goes through TypedArray#set: measured here, 13 ns at any
+    // size up to 128 bytes, against about 1 ns a byte for the loop and 19 ns for Buffer#copy.
+    if (n >= SET_COPY_BYTES && start === 0 && end === src.length) {
+      this.buf.set(src, this.pos);
+      this.pos += n;
+    } else if (n < SMALL_COPY_BYTES) {
       const buf = this.buf;
       let pos = this.pos;
       for (let i = start; i < end; i += 1) buf[pos++] = src[i] as number;
@@ -73,8 +79,9 @@ export class ByteWriter {
   }
 
   /**
-   * Copies UTF-8 text as XML element text: & < > " escaped, and what XML 1.0 cannot carry (C0
-   * controls but tab and LF, U+FFFE, U+FFFF) dropped, as escapeXml does on strings. One loop that
+   * Copies UTF-8 text as XML element text: & < > " escaped, line breaks folded to LF, and what
+   * XML 1.0 cannot carry (C0 controls but tab, CR and LF, U+FFFE, U+FFFF) dropped, as the XLSX
+   * string path does (a cell's CR fold, then escapeXml). One loop that
    * checks and copies: scanning first and copying the runs between escapes cost twice the time.
    */
   bytesEscapingXml(src: Buffer): void {
@@ -85,6 +92,10 @@ export class ByteWriter {
       const b = src[i] as number;
       if (XML_PLAIN[b] === 1) {
         buf[pos++] = b;
+      } else if (b === 0x0d) {
+        // A line break as a cell stores it: CR LF and a lone CR become LF.
+        buf[pos++] = 0x0a;
+        if (src[i + 1] === 0x0a) i += 1;
       } else if (b === 0xef) {
         // U+FFFE and U+FFFF are EF BF BE and EF BF BF; any other EF sequence is copied.
         if (src[i + 1] === 0xbf && (src[i + 2] === 0xbe || src[i + 2] === 0xbf)) i += 2;

@@ -52,6 +52,7 @@ export function describeEncoderContract(
       ['18446744073709551615', 'Zoë, "the" 🚀 中文', '123456789012345678901234.567890', 'a\r\nb\nc', 'x'],
       ['9007199254740993', null, null, '', ''],
       ['1', 'tab\there', '-0.5', "it's", 'last'],
+      ['2', ' leading space', '7', 'trailing space ', '\tand  inside\n'],
     ];
 
     it('keeps column order and keeps same-name columns apart', async () => {
@@ -59,10 +60,10 @@ export function describeEncoderContract(
       expect(back.header).toEqual(['id', 'name', 'amount', 'name_3', 'name_2']);
     });
 
-    it('round-trips unicode, quotes, newlines, tabs and exact big numbers', async () => {
+    it('round-trips unicode, quotes, newlines, tabs, white space at either end and exact big numbers', async () => {
       const { bytes, rows: counted } = await encodeAll(create(), columns, rows);
       const back = await read(bytes);
-      expect(counted).toBe(3);
+      expect(counted).toBe(4);
       const multiline = traits.isLineEndFolded ? 'a\nb\nc' : 'a\r\nb\nc';
       expect(back.rows[0]).toEqual([
         '18446744073709551615',
@@ -72,6 +73,7 @@ export function describeEncoderContract(
         'x',
       ]);
       expect(back.rows[2]).toEqual(['1', 'tab\there', '-0.5', "it's", 'last']);
+      expect(back.rows[3]).toEqual(['2', ' leading space', '7', 'trailing space ', '\tand  inside\n']);
     });
 
     it('writes NULL and the empty string as the format defines them', async () => {

@@ -77,6 +77,60 @@ describe('date serials', () => {
   });
 });
 
+describe('text cells', () => {
+  const values = [
+    'plain',
+    ' leading space',
+    'trailing space ',
+    'trailing LF\n',
+    'trailing CR\r',
+    'a\r\nb\rc\n\r',
+    '\r\n=1',
+    '=SUM(A1) ',
+    ' =1',
+    '-5',
+    '- 5',
+    '+1e3',
+    '@mention',
+    '\ttab',
+    'a&b<c>"d"',
+    'bad \u0001 control \ufffe\uffff end',
+    'Zoë 🚀 中文',
+  ];
+
+  it('are the same bytes from the server text as from the string path, guarded or not', () => {
+    for (const formulaGuard of [true, false]) {
+      const column: Column = { name: 'note', kind: 'text' };
+      const options = { formulaGuard, timeZone: 'UTC' };
+      const fromBytes = createCellWriter(column, options, '', 'C');
+      const cell = createXlsxCell(column, options);
+      const row = Buffer.from('12', 'latin1');
+      for (const value of values) {
+        const fast = written((out) => fromBytes(out, Buffer.from(value, 'utf8'), row));
+        const slow = written((out) => writeValue(out, cell(value), 'C12', ''));
+        expect([value, fast]).toEqual([value, slow]);
+      }
+    }
+  });
+
+  it('say xml:space="preserve" only where white space begins or ends the text', () => {
+    const column: Column = { name: 'note', kind: 'text' };
+    const fromBytes = createCellWriter(column, { formulaGuard: true, timeZone: 'UTC' }, '', 'A');
+    const preserved = values.filter((value) =>
+      written((out) => fromBytes(out, Buffer.from(value, 'utf8'), Buffer.from('2'))).includes('xml:space'),
+    );
+    expect(preserved).toEqual([
+      ' leading space',
+      'trailing space ',
+      'trailing LF\n',
+      'trailing CR\r',
+      'a\r\nb\rc\n\r',
+      '=SUM(A1) ',
+      ' =1',
+    ]);
+  });
+});
+
 describe('ByteWriter#digits', () => {
   it('writes integers without a string, padded to a width', () => {
     expect(written((out) => out.digits(0))).toBe('0');

@@ -18,7 +18,6 @@ const SERIAL_DECIMALS = 11;
 // both products stay exact integers (below 2^53).
 const FRACTION_NUMERATOR = 125_000;
 const FRACTION_DENOMINATOR = 108;
-const CR = 0x0d;
 const APOSTROPHE = 0x27;
 const NUMBER_END = Buffer.from('</v></c>', 'latin1');
 const TEXT_END = Buffer.from('</t></is></c>', 'latin1');
@@ -35,7 +34,8 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
   // The tags around a value, made once per column rather than once per cell.
   const open = Buffer.from(`<c r="${letter}`, 'latin1');
   const numberStart = Buffer.from(`"${style}><v>`, 'latin1');
-  const textStart = Buffer.from('" t="inlineStr"><is><t xml:space="preserve">', 'latin1');
+  const textStart = Buffer.from('" t="inlineStr"><is><t>', 'latin1');
+  const textStartKeepingSpace = Buffer.from('" t="inlineStr"><is><t xml:space="preserve">', 'latin1');
   const startNumber = (out: ByteWriter, row: Buffer): void => {
     out.bytes(open);
     out.bytes(row);
@@ -85,13 +85,16 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
         if (v === null || v === undefined) return;
         const bytes = asBytes(v);
         if (bytes.length === 0) return;
-        // Long text (may need cutting, with room for the guard's apostrophe) and CR (folded to LF)
-        // take the string path.
-        if (bytes.length >= MAX_CELL_CHARS || bytes.includes(CR)) return viaString(out, v, row);
+        // Long text (may need cutting, with room for the guard's apostrophe) takes the string path.
+        if (bytes.length >= MAX_CELL_CHARS) return viaString(out, v, row);
+        const isGuarded = options.formulaGuard && needsFormulaGuard(bytes);
+        const first = isGuarded ? APOSTROPHE : (bytes[0] as number);
         out.bytes(open);
         out.bytes(row);
-        out.bytes(textStart);
-        if (options.formulaGuard && needsFormulaGuard(bytes)) out.byte(APOSTROPHE);
+        out.bytes(
+          isXmlSpace(first) || isXmlSpace(bytes[bytes.length - 1] as number) ? textStartKeepingSpace : textStart,
+        );
+        if (isGuarded) out.byte(APOSTROPHE);
         out.bytesEscapingXml(bytes);
         out.bytes(TEXT_END);
       };
@@ -111,9 +114,19 @@ export function writeValue(out: ByteWriter, value: XlsxValue, ref: string, style
     writeSerial(out, value.getTime() + EXCEL_EPOCH_DAYS * MS_PER_DAY);
     return out.bytes(NUMBER_END);
   }
-  out.ascii(`<c r="${ref}" t="inlineStr"><is><t xml:space="preserve">`);
+  const keepsSpace = isXmlSpace(value.charCodeAt(0)) || isXmlSpace(value.charCodeAt(value.length - 1));
+  out.ascii(`<c r="${ref}" t="inlineStr"><is><t${keepsSpace ? ' xml:space="preserve"' : ''}>`);
   out.utf8(escapeXml(value));
   out.ascii('</t></is></c>');
+}
+
+/**
+ * XML's white space (space, tab, LF, CR). A reader may trim it at either end of a text unless the
+ * element says `xml:space="preserve"`; inside the text it stays. Writing the attribute only where
+ * it matters, as XlsxWriter and openpyxl do, saves 21 bytes of XML per text cell.
+ */
+function isXmlSpace(code: number): boolean {
+  return code === 0x20 || code === 0x09 || code === 0x0a || code === 0x0d;
 }
 
 /**
