@@ -4,7 +4,7 @@ import type { Column } from './encoder';
 import { needsFormulaGuard } from './formula-guard';
 import { escapeXml } from './spreadsheet-parts';
 import { isUtcZone } from './time-zone';
-import { createXlsxCell, MAX_CELL_CHARS, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
+import { createXlsxCell, isBeforeMarch1900, MAX_CELL_CHARS, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
 
 /** Writes one cell's XML (nothing for NULL or an empty string); `row` is the row number's digits. */
 export type CellWriter = (out: ByteWriter, value: unknown, row: Buffer) => void;
@@ -194,8 +194,8 @@ export function writeSerial(out: ByteWriter, excelMs: number): void {
 
 /**
  * `YYYY-MM-DD[ HH:MM:SS[.fraction]]` as whole milliseconds since Excel's day 0 (1899-12-30), the
- * same instant `toDate` gives on the string path; undefined for anything else (zero dates, years
- * before 1900, other shapes), which the string path then writes as text.
+ * same instant `toDate` gives on the string path; undefined for anything else (zero dates, dates
+ * before 1900-03-01, other shapes), which the string path then writes as text.
  */
 function excelMilliseconds(bytes: Buffer): number | undefined {
   const n = bytes.length;
@@ -205,7 +205,7 @@ function excelMilliseconds(bytes: Buffer): number | undefined {
   const year = num(bytes, 0, 4);
   const month = num(bytes, 5, 2);
   const day = num(bytes, 8, 2);
-  if (year < 1900 || month === 0 || day === 0) return undefined;
+  if (isBeforeMarch1900(year, month) || month === 0 || day === 0) return undefined;
   let ms = (daysFromCivil(year, month, day) + EXCEL_EPOCH_DAYS) * MS_PER_DAY;
   if (n > 10) {
     if (bytes[10] !== 0x20 || bytes[13] !== 0x3a || bytes[16] !== 0x3a) return undefined;

@@ -55,12 +55,18 @@ function exactNumber(text: string): number | string {
 /** A date cell for the wall-clock value; the server's text where Excel has no such date. */
 function toDate(text: string): Date | string {
   const m = DATE_TIME.exec(text);
-  // Excel's calendar starts in 1900 (and mis-handles its first two months): earlier stays text.
-  if (!m || Number(m[1]) < 1900 || m[2] === '00' || m[3] === '00') return text;
+  // Excel's calendar starts in 1900 and counts a 29 February 1900 that never was, so the serials of
+  // 1900's first two months mean a day earlier in LibreOffice than in Excel: those stay text too.
+  if (!m || isBeforeMarch1900(Number(m[1]), Number(m[2])) || m[2] === '00' || m[3] === '00') return text;
   const ms = Number((m[7] ?? '').padEnd(3, '0').slice(0, 3));
   return new Date(
     Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0), ms),
   );
+}
+
+/** Whether a date falls before 1900-03-01, where spreadsheets disagree on what a serial means. */
+export function isBeforeMarch1900(year: number, month: number): boolean {
+  return year < 1900 || (year === 1900 && month < 3);
 }
 
 /** TIME of day as Excel's fraction of a day; a duration outside 00:00–24:00 stays text. */

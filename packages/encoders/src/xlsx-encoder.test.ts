@@ -47,6 +47,7 @@ describe('XLSX cells', () => {
     const rows: Row[] = [
       ['9007199254740993', '-20.00', '2026-02-28', '2026-02-28 23:59:59.250', '12:30:15', '=HYPERLINK("http://evil")'],
       ['42', '0.01', '0000-00-00', '1899-12-31 00:00:00', '-01:00:00', '-5'],
+      ['43', '0', '1900-02-28', '1900-03-01 00:00:00', '00:00:00', 'x'],
     ];
     const [sheet] = await readSheets((await encodeAll(createXlsxEncoder(), columns, rows)).bytes);
     const first = sheet!.getRow(2);
@@ -66,6 +67,10 @@ describe('XLSX cells', () => {
     expect(second.getCell(4).value).toBe('1899-12-31 00:00:00');
     expect(second.getCell(5).value).toBe('-01:00:00');
     expect(second.getCell(6).value).toBe('-5');
+    // Before 1900-03-01 Excel and LibreOffice read the same serial as different days: text.
+    const third = sheet!.getRow(4);
+    expect(third.getCell(3).value).toBe('1900-02-28');
+    expect(third.getCell(4).value).toEqual(new Date('1900-03-01T00:00:00Z'));
     expect(sheet!.getRow(1).getCell(1).font?.bold).toBe(true);
     expect(sheet!.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 });
     expect(sheet!.autoFilter).toBeDefined();
