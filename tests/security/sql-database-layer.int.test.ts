@@ -1,5 +1,5 @@
 import { isAppError } from '@fluxquery/errors';
-import { findExcessGrants, openExportQuery } from '@fluxquery/mysql-source';
+import { findExcessGrants, openExportQuery, valuesOf } from '@fluxquery/mysql-source';
 import { testServer } from '@fluxquery/testkit';
 import type { RowDataPacket } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
@@ -25,7 +25,7 @@ async function runAsReader(sql: string): Promise<{ outcome: DatabaseOutcome; det
   const started = Date.now();
   try {
     const query = await openExportQuery({ connection: sec.reader, sql, timeoutMs: TIME_LIMIT_MS });
-    for await (const batch of query.batches) rows.push(...batch);
+    for await (const batch of query.batches) rows.push(...batch.map(valuesOf));
   } catch (error) {
     const detail = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
     const isStopped = (isAppError(error) && error.code === 'QUERY_TIMEOUT') || Date.now() - started >= TIME_LIMIT_MS;

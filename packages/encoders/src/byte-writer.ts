@@ -66,11 +66,11 @@ export class ByteWriter {
    * Copies src, writing every `quote` byte twice (CSV's escaping). One loop instead of an indexOf
    * per quote: JSON cells hold many quotes, and the native calls were 6% of a CSV export's CPU.
    */
-  bytesDoubling(src: Buffer, quote: number): void {
-    this.reserve(src.length * 2);
+  bytesDoubling(src: Buffer, start: number, end: number, quote: number): void {
+    this.reserve((end - start) * 2);
     const buf = this.buf;
     let pos = this.pos;
-    for (let i = 0; i < src.length; i += 1) {
+    for (let i = start; i < end; i += 1) {
       const b = src[i] as number;
       buf[pos++] = b;
       if (b === quote) buf[pos++] = b;
@@ -84,21 +84,21 @@ export class ByteWriter {
    * string path does (a cell's CR fold, then escapeXml). One loop that checks and copies:
    * scanning first and copying the runs between escapes cost twice the time.
    */
-  bytesEscapingXml(src: Buffer): void {
-    this.reserve(src.length * 6);
+  bytesEscapingXml(src: Buffer, start: number, end: number): void {
+    this.reserve((end - start) * 6);
     const buf = this.buf;
     let pos = this.pos;
-    for (let i = 0; i < src.length; i += 1) {
+    for (let i = start; i < end; i += 1) {
       const b = src[i] as number;
       if (XML_PLAIN[b] === 1) {
         buf[pos++] = b;
       } else if (b === 0x0d) {
         // A line break as a cell stores it: CR LF and a lone CR become LF.
         buf[pos++] = 0x0a;
-        if (src[i + 1] === 0x0a) i += 1;
+        if (i + 1 < end && src[i + 1] === 0x0a) i += 1;
       } else if (b === 0xef) {
         // U+FFFE and U+FFFF are EF BF BE and EF BF BF; any other EF sequence is copied.
-        if (src[i + 1] === 0xbf && (src[i + 2] === 0xbe || src[i + 2] === 0xbf)) i += 2;
+        if (i + 2 < end && src[i + 1] === 0xbf && (src[i + 2] === 0xbe || src[i + 2] === 0xbf)) i += 2;
         else buf[pos++] = b;
       } else {
         const escape = XML_ESCAPES[b];

@@ -1,21 +1,5 @@
 /** Conversions every encoder shares, so each format reads a value the same way. */
 
-export function isNull(value: unknown): value is null | undefined {
-  return value === null || value === undefined;
-}
-
-export function toText(value: unknown): string {
-  if (typeof value === 'string') return value;
-  if (Buffer.isBuffer(value)) return value.toString('utf8');
-  if (typeof value === 'number' || typeof value === 'bigint') return value.toString();
-  return JSON.stringify(value) ?? '';
-}
-
-/** A value's bytes: the MySQL reader gives Buffers; tests and other callers may give strings or numbers. */
-export function asBytes(value: unknown): Buffer {
-  return Buffer.isBuffer(value) ? value : Buffer.from(toText(value), 'utf8');
-}
-
 /** BIT(n) arrives as big-endian bytes; written as its unsigned integer value. */
 export function bitsToDecimal(bits: Buffer): string {
   return bits.length === 0 ? '0' : BigInt(`0x${bits.toString('hex')}`).toString(10);

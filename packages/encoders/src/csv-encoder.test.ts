@@ -1,16 +1,12 @@
 import { parse } from 'csv-parse/sync';
 import { createCsvEncoder, CSV_PROFILES } from './csv-encoder';
-import { describeEncoderContract } from './encoder.contract';
-import type { Column, Row } from './encoder';
+import { describeEncoderContract, inBatches, type Values } from './encoder.contract';
+import type { Column } from './encoder';
 import { CHUNK_BYTES } from './byte-writer';
-
-async function* inBatches(rows: Row[], size = 2): AsyncIterable<Row[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
-}
 
 async function encodeToString(
   columns: Column[],
-  rows: Row[],
+  rows: Values[],
   options = {},
 ): Promise<{ text: string; chunks: number; rows: number }> {
   const stats = { rows: 0 };
@@ -62,7 +58,7 @@ describe('CSV encoder', () => {
   });
 
   it('round-trips through an independent reader, in column order, with duplicate names kept apart', async () => {
-    const rows: Row[] = [
+    const rows: Values[] = [
       [
         '18446744073709551615',
         'Zoë, "the" 🚀',
@@ -107,7 +103,7 @@ describe('CSV encoder', () => {
   });
 
   it('emits large chunks, not one per row', async () => {
-    const rows: Row[] = Array.from({ length: 20_000 }, (_, i) => [i, `name ${i} with some padding text`]);
+    const rows: Values[] = Array.from({ length: 20_000 }, (_, i) => [i, `name ${i} with some padding text`]);
     const { chunks, text } = await encodeToString(
       [
         { name: 'id', kind: 'integer' },

@@ -1,5 +1,4 @@
 import { ByteWriter } from './byte-writer';
-import { asBytes, toText } from './cell-values';
 import { uniqueColumnNames } from './column-names';
 import { writeBits, writeGuardedText, writeQuoted } from './csv-bytes';
 import type { ColumnKind, EncodeInput, Encoder } from './encoder';
@@ -30,7 +29,8 @@ export const CSV_PROFILES = {
 /** Without a profile: RFC 4180 layout, with the formula guard on, since exports are sent to people. */
 export const DEFAULT_CSV_OPTIONS: CsvOptions = { ...CSV_PROFILES.rfc4180, formulaGuard: true, timeZone: 'UTC' };
 
-type Cell = (out: ByteWriter, value: unknown) => void;
+/** Writes one non-NULL value, bytes[start…end). */
+type Cell = (out: ByteWriter, bytes: Buffer, start: number, end: number) => void;
 
 /**
  * RFC 4180 CSV: a header row, and fields quoted only when they hold the delimiter, a double
@@ -51,7 +51,7 @@ async function* encodeCsv({ columns, batches, stats }: EncodeInput, options: Csv
   const delimiter = options.delimiter.charCodeAt(0);
   const lineEnding = Buffer.from(options.lineEnding, 'latin1');
   const nullToken = Buffer.from(options.nullToken, 'utf8');
-  const cells = columns.map((column) => createCell(column.kind, delimiter, nullToken, options));
+  const cells = columns.map((column) => createCell(column.kind, delimiter, options));
   const out = new ByteWriter();
   if (options.bom) out.bytes(Buffer.from([0xef, 0xbb, 0xbf]));
   if (options.header) {
@@ -59,27 +59,24 @@ async function* encodeCsv({ columns, batches, stats }: EncodeInput, options: Csv
     const writeName = options.formulaGuard ? writeGuardedText : writeQuoted;
     uniqueColumnNames(columns.map((c) => c.name)).forEach((name, i) => {
       if (i > 0) out.byte(delimiter);
-      writeName(out, Buffer.from(name, 'utf8'), delimiter);
+      const bytes = Buffer.from(name, 'utf8');
+      writeName(out, bytes, 0, bytes.length, delimiter);
     });
     out.bytes(lineEnding);
   }
-  yield* writeRowChunks(batches, stats, out, (row) => {
+  yield* writeRowChunks(batches, stats, out, ({ bytes, at }) => {
     for (let i = 0; i < cells.length; i += 1) {
       if (i > 0) out.byte(delimiter);
-      (cells[i] as Cell)(out, row[i]);
+      const start = at[2 * i] as number;
+      if (start < 0) out.bytes(nullToken);
+      else (cells[i] as Cell)(out, bytes, start, at[2 * i + 1] as number);
     }
     out.bytes(lineEnding);
   });
 }
 
-function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, options: CsvOptions): Cell {
-  const text = options.formulaGuard
-    ? (out: ByteWriter, v: unknown) => writeGuardedText(out, asBytes(v), delimiter)
-    : (out: ByteWriter, v: unknown) => writeQuoted(out, asBytes(v), delimiter);
-  const orNull =
-    (write: Cell): Cell =>
-    (out, v) =>
-      v === null || v === undefined ? out.bytes(nullToken) : write(out, v);
+function createCell(kind: ColumnKind, delimiter: number, options: CsvOptions): Cell {
+  const quoted: Cell = (out, bytes, start, end) => writeQuoted(out, bytes, start, end, delimiter);
   switch (kind) {
     case 'integer':
     case 'decimal':
@@ -87,22 +84,27 @@ function createCell(kind: ColumnKind, delimiter: number, nullToken: Buffer, opti
     case 'year':
       // Digits, sign, point and exponent only, as the server printed them: never quoted, never
       // guarded, so -20.00 stays a number.
-      return orNull((out, v) => out.bytes(asBytes(v)));
+      return (out, bytes, start, end) => out.bytes(bytes, start, end);
     case 'binary':
-      return orNull((out, v) => out.ascii(asBytes(v).toString('base64')));
+      return (out, bytes, start, end) => out.ascii(bytes.toString('base64', start, end));
     case 'bit':
-      return orNull(writeBits);
+      return writeBits;
     case 'date':
     case 'datetime':
     case 'time':
-      return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
+      return quoted;
     case 'timestamp': {
-      if (isUtcZone(options.timeZone)) return orNull((out, v) => writeQuoted(out, asBytes(v), delimiter));
+      if (isUtcZone(options.timeZone)) return quoted;
       const zone = createTimestampZoner(options.timeZone);
-      return orNull((out, v) => writeQuoted(out, Buffer.from(zone(toText(v)).wall, 'latin1'), delimiter));
+      return (out, bytes, start, end) => {
+        const wall = Buffer.from(zone(bytes.toString('latin1', start, end)).wall, 'latin1');
+        writeQuoted(out, wall, 0, wall.length, delimiter);
+      };
     }
     case 'text':
     case 'json':
-      return orNull(text);
+      return options.formulaGuard
+        ? (out, bytes, start, end) => writeGuardedText(out, bytes, start, end, delimiter)
+        : quoted;
   }
 }

@@ -1,4 +1,5 @@
 import type { Column, Encoder, Row } from './encoder';
+import { rowOf } from './row';
 
 /** What a reader made of a file: the header, then each row as text (null for NULL). */
 export interface ReadBack {
@@ -6,14 +7,32 @@ export interface ReadBack {
   rows: (string | null)[][];
 }
 
-async function* inBatches(rows: Row[], size = 2): AsyncIterable<Row[]> {
-  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size);
+/** A row's values as a test writes them: strings, numbers, Buffers, null. */
+export type Values = readonly unknown[];
+
+// Bytes a misplaced read would show: a delimiter, quotes, a line break, a formula trigger.
+const AROUND = Buffer.from('",\'\r\n=<&', 'latin1');
+
+/**
+ * A Row whose values sit inside a larger buffer with other bytes before and after, as they do in a
+ * server's packet, so that an encoder reading outside a value's range shows it.
+ */
+export function rowInPacket(values: Values): Row {
+  const row = rowOf(values);
+  return {
+    bytes: Buffer.concat([AROUND, row.bytes, AROUND]),
+    at: row.at.map((offset) => (offset < 0 ? offset : offset + AROUND.length)),
+  };
+}
+
+export async function* inBatches(rows: Values[], size = 2): AsyncIterable<Row[]> {
+  for (let i = 0; i < rows.length; i += size) yield rows.slice(i, i + size).map(rowInPacket);
 }
 
 export async function encodeAll(
   encoder: Encoder,
   columns: Column[],
-  rows: Row[],
+  rows: Values[],
 ): Promise<{ bytes: Buffer; rows: number }> {
   const stats = { rows: 0 };
   const chunks: Buffer[] = [];
@@ -48,7 +67,7 @@ export function describeEncoderContract(
       { name: 'name', kind: 'text' },
       { name: 'name_2', kind: 'text' },
     ];
-    const rows: Row[] = [
+    const rows: Values[] = [
       ['18446744073709551615', 'Zoë, "the" 🚀 中文', '123456789012345678901234.567890', 'a\r\nb\nc', 'x'],
       ['9007199254740993', null, null, '', ''],
       ['1', 'tab\there', '-0.5', "it's", 'last'],

@@ -9,12 +9,18 @@ export function neutralizeFormula(text: string): string {
   return TRIGGER.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 
-// First bytes of a value a spreadsheet could run as a formula: = + - @ tab CR LF, and the UTF-8
-// of the full-width ＝ ＋ － ＠ (EF BC 9D / 8B / 8D / A0).
-export function mayStartFormula(bytes: Buffer): boolean {
-  const b = bytes[0];
+// Whether a value begins as a formula would in a spreadsheet: = + - @ tab CR LF, or
+// the UTF-8 of the full-width ＝ ＋ － ＠ (EF BC 9D / 8B / 8D / A0).
+function mayStartFormula(bytes: Buffer, start: number, end: number): boolean {
+  if (start >= end) return false;
+  const b = bytes[start];
   if (b === 0x3d || b === 0x2b || b === 0x2d || b === 0x40 || b === 0x09 || b === 0x0d || b === 0x0a) return true;
-  return b === 0xef && bytes[1] === 0xbc && [0x9d, 0x8b, 0x8d, 0xa0].includes(bytes[2] as number);
+  return (
+    b === 0xef &&
+    end - start >= 3 &&
+    bytes[start + 1] === 0xbc &&
+    [0x9d, 0x8b, 0x8d, 0xa0].includes(bytes[start + 2] as number)
+  );
 }
 
 /**
@@ -22,8 +28,8 @@ export function mayStartFormula(bytes: Buffer): boolean {
  * only a value starting with + or - may be a plain number, and a number is ASCII, so its Latin-1
  * reading is its text.
  */
-export function needsFormulaGuard(bytes: Buffer): boolean {
-  if (!mayStartFormula(bytes)) return false;
-  const b = bytes[0];
-  return !((b === 0x2b || b === 0x2d) && PLAIN_NUMBER.test(bytes.toString('latin1')));
+export function needsFormulaGuard(bytes: Buffer, start: number, end: number): boolean {
+  if (!mayStartFormula(bytes, start, end)) return false;
+  const b = bytes[start];
+  return !((b === 0x2b || b === 0x2d) && PLAIN_NUMBER.test(bytes.toString('latin1', start, end)));
 }

@@ -7,3 +7,4 @@ export { neutralizeFormula } from './formula-guard';
 export { isValidTimeZone } from './time-zone';
 export { uniqueColumnNames } from './column-names';
 export { CHUNK_BYTES } from './byte-writer';
+export { rowOf, valueAt } from './row';

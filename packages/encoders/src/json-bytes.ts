@@ -10,20 +10,20 @@ const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: 
  * A JSON string from UTF-8 bytes, byte for byte what JSON.stringify writes for the decoded text:
  * only `"`, `\` and bytes below 0x20 are escaped; every other UTF-8 sequence is copied as is.
  */
-export function writeJsonString(out: ByteWriter, bytes: Buffer): void {
+export function writeJsonString(out: ByteWriter, bytes: Buffer, start: number, end: number): void {
   out.byte(QUOTE);
-  let start = 0;
-  for (let i = 0; i < bytes.length; i += 1) {
+  let from = start;
+  for (let i = start; i < end; i += 1) {
     const b = bytes[i] as number;
     if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) continue;
-    out.bytes(bytes, start, i);
+    out.bytes(bytes, from, i);
     if (b === QUOTE || b === BACKSLASH) {
       out.byte(BACKSLASH);
       out.byte(b);
     } else out.ascii(SHORT_ESCAPES[b] ?? `\\u00${HEX[b >> 4]}${HEX[b & 15]}`);
-    start = i + 1;
+    from = i + 1;
   }
-  out.bytes(bytes, start);
+  out.bytes(bytes, from, end);
   out.byte(QUOTE);
 }
 
@@ -34,10 +34,10 @@ const isSpace = (b: number): boolean => b === 0x20 || b === 0x0a || b === 0x0d |
  * (numbers digit for digit, strings with their escapes) copied. The server guarantees the text is
  * JSON: MariaDB's JSON columns carry a json_valid CHECK, and MySQL stores JSON in binary form.
  */
-export function writeCompactJson(out: ByteWriter, bytes: Buffer): void {
+export function writeCompactJson(out: ByteWriter, bytes: Buffer, start: number, end: number): void {
   let isInString = false;
-  let start = 0;
-  for (let i = 0; i < bytes.length; i += 1) {
+  let from = start;
+  for (let i = start; i < end; i += 1) {
     const b = bytes[i] as number;
     if (isInString) {
       if (b === BACKSLASH) i += 1;
@@ -45,9 +45,9 @@ export function writeCompactJson(out: ByteWriter, bytes: Buffer): void {
     } else if (b === QUOTE) {
       isInString = true;
     } else if (isSpace(b)) {
-      out.bytes(bytes, start, i);
-      start = i + 1;
+      out.bytes(bytes, from, i);
+      from = i + 1;
     }
   }
-  out.bytes(bytes, start);
+  out.bytes(bytes, from, end);
 }

@@ -1,5 +1,5 @@
-import type { Column, Row } from './encoder';
-import { describeEncoderContract, encodeAll } from './encoder.contract';
+import type { Column } from './encoder';
+import { describeEncoderContract, encodeAll, type Values } from './encoder.contract';
 import { createJsonLinesEncoder } from './jsonl-encoder';
 
 const asText = (value: unknown): string | null =>
@@ -23,7 +23,7 @@ describeEncoderContract(
   { nullAndEmpty: 'distinct', isLineEndFolded: false },
 );
 
-async function encodeLines(columns: Column[], rows: Row[], options = {}): Promise<string[]> {
+async function encodeLines(columns: Column[], rows: Values[], options = {}): Promise<string[]> {
   const { bytes } = await encodeAll(createJsonLinesEncoder(options), columns, rows);
   return bytes.toString('utf8').trimEnd().split('\n');
 }
@@ -53,7 +53,7 @@ describe('JSON Lines type policy', () => {
       { name: 'ts', kind: 'timestamp' },
       { name: 't', kind: 'time' },
     ];
-    const row: Row = ['2026-03-29', '2026-03-29 01:30:00.123', '2026-03-29 01:30:00.123', '-838:59:59'];
+    const row: Values = ['2026-03-29', '2026-03-29 01:30:00.123', '2026-03-29 01:30:00.123', '-838:59:59'];
     expect(await encodeLines(columns, [row])).toEqual([
       '{"d":"2026-03-29","dt":"2026-03-29T01:30:00.123","ts":"2026-03-29T01:30:00.123Z","t":"-838:59:59"}',
     ]);

@@ -1,5 +1,5 @@
 import { ByteWriter } from './byte-writer';
-import { asBytes, bitsToDecimal, MAX_EXACT_DIGITS, toText } from './cell-values';
+import { bitsToDecimal, MAX_EXACT_DIGITS } from './cell-values';
 import { uniqueColumnNames } from './column-names';
 import type { Column, EncodeInput, Encoder } from './encoder';
 import { writeCompactJson, writeJsonString } from './json-bytes';
@@ -11,7 +11,8 @@ export interface JsonLinesOptions {
   timeZone: string;
 }
 
-type Value = (out: ByteWriter, value: unknown) => void;
+/** Writes one non-NULL value, bytes[start…end). */
+type Value = (out: ByteWriter, bytes: Buffer, start: number, end: number) => void;
 
 const QUOTE = 0x22;
 const NULL = Buffer.from('null');
@@ -37,34 +38,34 @@ async function* encodeJsonLines({ columns, batches, stats }: EncodeInput, timeZo
   );
   const values = columns.map((column) => createValue(column, timeZone));
   const out = new ByteWriter();
-  yield* writeRowChunks(batches, stats, out, (row) => {
+  yield* writeRowChunks(batches, stats, out, ({ bytes, at }) => {
     if (values.length === 0) out.byte(0x7b);
     for (let i = 0; i < values.length; i += 1) {
       out.bytes(keys[i] as Buffer);
-      const value = row[i];
-      if (value === null || value === undefined) out.bytes(NULL);
-      else (values[i] as Value)(out, value);
+      const start = at[2 * i] as number;
+      if (start < 0) out.bytes(NULL);
+      else (values[i] as Value)(out, bytes, start, at[2 * i + 1] as number);
     }
     out.byte(0x7d); // }
     out.byte(0x0a);
   });
 }
 
-function quoted(out: ByteWriter, bytes: Buffer): void {
+function quoted(out: ByteWriter, bytes: Buffer, start: number, end: number): void {
   out.byte(QUOTE);
-  out.bytes(bytes);
+  out.bytes(bytes, start, end);
   out.byte(QUOTE);
 }
 
 /** `YYYY-MM-DD HH:MM:SS…` as `YYYY-MM-DDTHH:MM:SS…`, plus a zone suffix. */
-function isoDateTime(out: ByteWriter, bytes: Buffer, suffix?: Buffer): void {
+function isoDateTime(out: ByteWriter, bytes: Buffer, start: number, end: number, suffix?: Buffer): void {
   out.byte(QUOTE);
-  if (bytes.length > 10 && bytes[10] === 0x20) {
-    out.bytes(bytes, 0, 10);
+  if (end - start > 10 && bytes[start + 10] === 0x20) {
+    out.bytes(bytes, start, start + 10);
     out.byte(0x54);
-    out.bytes(bytes, 11);
+    out.bytes(bytes, start + 11, end);
   } else {
-    out.bytes(bytes);
+    out.bytes(bytes, start, end);
   }
   if (suffix !== undefined) out.bytes(suffix);
   out.byte(QUOTE);
@@ -74,35 +75,47 @@ function createValue(column: Column, timeZone: string): Value {
   // Decided per column, so a key never changes JSON type from one row to the next: a column whose
   // values can exceed what a double holds exactly (BIGINT, DECIMAL(16+), BIT(50+)) is all strings.
   const isExactAsNumber = (column.digits ?? Infinity) <= MAX_EXACT_DIGITS;
+  const asIs: Value = (out, bytes, start, end) => out.bytes(bytes, start, end);
   switch (column.kind) {
     case 'integer':
     case 'decimal':
-      return isExactAsNumber ? (out, v) => out.bytes(asBytes(v)) : (out, v) => quoted(out, asBytes(v));
+      return isExactAsNumber ? asIs : quoted;
     case 'bit':
-      return isExactAsNumber
-        ? (out, v) => out.ascii(bitsToDecimal(asBytes(v)))
-        : (out, v) => quoted(out, Buffer.from(bitsToDecimal(asBytes(v)), 'latin1'));
+      return (out, bytes, start, end) => {
+        const text = bitsToDecimal(bytes.subarray(start, end));
+        if (isExactAsNumber) out.ascii(text);
+        else {
+          out.byte(QUOTE);
+          out.ascii(text);
+          out.byte(QUOTE);
+        }
+      };
     case 'float':
     case 'year':
-      return (out, v) => out.bytes(asBytes(v));
+      return asIs;
     case 'date':
     case 'time':
-      return (out, v) => quoted(out, asBytes(v));
+      return quoted;
     case 'text':
-      return (out, v) => writeJsonString(out, asBytes(v));
+      return writeJsonString;
     case 'datetime':
-      return (out, v) => isoDateTime(out, asBytes(v));
+      return (out, bytes, start, end) => isoDateTime(out, bytes, start, end);
     case 'timestamp': {
-      if (isUtcZone(timeZone)) return (out, v) => isoDateTime(out, asBytes(v), UTC_SUFFIX);
+      if (isUtcZone(timeZone)) return (out, bytes, start, end) => isoDateTime(out, bytes, start, end, UTC_SUFFIX);
       const zone = createTimestampZoner(timeZone);
-      return (out, v) => {
-        const { wall, offset } = zone(toText(v));
-        isoDateTime(out, Buffer.from(wall, 'latin1'), Buffer.from(offset, 'latin1'));
+      return (out, bytes, start, end) => {
+        const { wall, offset } = zone(bytes.toString('latin1', start, end));
+        const wallBytes = Buffer.from(wall, 'latin1');
+        isoDateTime(out, wallBytes, 0, wallBytes.length, Buffer.from(offset, 'latin1'));
       };
     }
     case 'json':
-      return (out, v) => writeCompactJson(out, asBytes(v));
+      return writeCompactJson;
     case 'binary':
-      return (out, v) => quoted(out, Buffer.from(asBytes(v).toString('base64'), 'latin1'));
+      return (out, bytes, start, end) => {
+        out.byte(QUOTE);
+        out.ascii(bytes.toString('base64', start, end));
+        out.byte(QUOTE);
+      };
   }
 }

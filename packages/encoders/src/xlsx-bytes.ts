@@ -1,13 +1,16 @@
 import type { ByteWriter } from './byte-writer';
-import { asBytes, MAX_EXACT_DIGITS } from './cell-values';
+import { MAX_EXACT_DIGITS } from './cell-values';
 import type { Column } from './encoder';
 import { needsFormulaGuard } from './formula-guard';
 import { escapeXml } from './spreadsheet-parts';
 import { isUtcZone } from './time-zone';
 import { createXlsxCell, isBeforeMarch1900, MAX_CELL_CHARS, type XlsxCellOptions, type XlsxValue } from './xlsx-cells';
 
-/** Writes one cell's XML (nothing for NULL or an empty string); `row` is the row number's digits. */
-export type CellWriter = (out: ByteWriter, value: unknown, row: Buffer) => void;
+/**
+ * Writes one non-NULL value's cell XML, from bytes[start…end) (nothing for an empty string); `row`
+ * is the row number's digits. A NULL cell is left out of the row.
+ */
+export type CellWriter = (out: ByteWriter, bytes: Buffer, start: number, end: number, row: Buffer) => void;
 
 const EXCEL_EPOCH_DAYS = 25_569; // 1970-01-01 as an Excel serial day
 const MS_PER_DAY = 86_400_000;
@@ -30,7 +33,8 @@ const TEXT_END = Buffer.from('</t></is></c>', 'latin1');
  */
 export function createCellWriter(column: Column, options: XlsxCellOptions, style: string, letter: string): CellWriter {
   const slow = createXlsxCell(column, options);
-  const viaString: CellWriter = (out, v, row) => writeValue(out, slow(v), letter + row.toString('latin1'), style);
+  const viaString: CellWriter = (out, bytes, start, end, row) =>
+    writeValue(out, slow(bytes.subarray(start, end)), letter + row.toString('latin1'), style);
   // The tags around a value, made once per column rather than once per cell.
   const open = Buffer.from(`<c r="${letter}`, 'latin1');
   const numberStart = Buffer.from(`"${style}><v>`, 'latin1');
@@ -44,24 +48,20 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
   switch (column.kind) {
     case 'integer':
     case 'year':
-      return (out, v, row) => {
-        if (v === null || v === undefined) return;
-        const bytes = asBytes(v);
-        if (typeof v === 'number' || significantDigits(bytes) > MAX_EXACT_DIGITS) return viaString(out, v, row);
+      return (out, bytes, start, end, row) => {
+        if (significantDigits(bytes, start, end) > MAX_EXACT_DIGITS) return viaString(out, bytes, start, end, row);
         startNumber(out, row);
-        out.bytes(bytes);
+        out.bytes(bytes, start, end);
         out.bytes(NUMBER_END);
       };
     case 'decimal':
-      return (out, v, row) => {
-        if (v === null || v === undefined) return;
-        const bytes = asBytes(v);
-        const end = typeof v === 'number' || significantDigits(bytes) > MAX_EXACT_DIGITS ? -1 : decimalEnd(bytes);
-        if (end < 0) return viaString(out, v, row);
+      return (out, bytes, start, end, row) => {
+        const last = significantDigits(bytes, start, end) > MAX_EXACT_DIGITS ? -1 : decimalEnd(bytes, start, end);
+        if (last < 0) return viaString(out, bytes, start, end, row);
         startNumber(out, row);
         // -0.00 reads as 0, as a JS number prints it.
-        if (end === 2 && bytes[0] === 0x2d && bytes[1] === 0x30) out.byte(0x30);
-        else out.bytes(bytes, 0, end);
+        if (last - start === 2 && bytes[start] === 0x2d && bytes[start + 1] === 0x30) out.byte(0x30);
+        else out.bytes(bytes, start, last);
         out.bytes(NUMBER_END);
       };
     case 'float':
@@ -71,31 +71,26 @@ export function createCellWriter(column: Column, options: XlsxCellOptions, style
     case 'datetime':
     case 'timestamp':
       if (column.kind === 'timestamp' && !isUtcZone(options.timeZone)) return viaString;
-      return (out, v, row) => {
-        if (v === null || v === undefined) return;
-        const ms = utcMilliseconds(asBytes(v));
-        if (ms === undefined) return viaString(out, v, row);
+      return (out, bytes, start, end, row) => {
+        const ms = utcMilliseconds(bytes, start, end);
+        if (ms === undefined) return viaString(out, bytes, start, end, row);
         startNumber(out, row);
         writeSerial(out, ms);
         out.bytes(NUMBER_END);
       };
     case 'text':
     case 'json':
-      return (out, v, row) => {
-        if (v === null || v === undefined) return;
-        const bytes = asBytes(v);
-        if (bytes.length === 0) return;
+      return (out, bytes, start, end, row) => {
+        if (start === end) return;
         // Long text (may need cutting, with room for the guard's apostrophe) takes the string path.
-        if (bytes.length >= MAX_CELL_CHARS) return viaString(out, v, row);
-        const isGuarded = options.formulaGuard && needsFormulaGuard(bytes);
-        const first = isGuarded ? APOSTROPHE : (bytes[0] as number);
+        if (end - start >= MAX_CELL_CHARS) return viaString(out, bytes, start, end, row);
+        const isGuarded = options.formulaGuard && needsFormulaGuard(bytes, start, end);
+        const first = isGuarded ? APOSTROPHE : (bytes[start] as number);
         out.bytes(open);
         out.bytes(row);
-        out.bytes(
-          isXmlSpace(first) || isXmlSpace(bytes[bytes.length - 1] as number) ? textStartKeepingSpace : textStart,
-        );
+        out.bytes(isXmlSpace(first) || isXmlSpace(bytes[end - 1] as number) ? textStartKeepingSpace : textStart);
         if (isGuarded) out.byte(APOSTROPHE);
-        out.bytesEscapingXml(bytes);
+        out.bytesEscapingXml(bytes, start, end);
         out.bytes(TEXT_END);
       };
     case 'bit':
@@ -133,26 +128,27 @@ function isXmlSpace(code: number): boolean {
  * Where a DECIMAL's text ends once trailing fraction zeros (and a bare point) are dropped, so that
  * it reads as a JS number prints (-20.00 → -20); -1 where JS would use an exponent (below 1e-6).
  */
-function decimalEnd(bytes: Buffer): number {
-  const point = bytes.indexOf(0x2e);
-  if (point < 0) return bytes.length;
-  let end = bytes.length;
-  while (end > point + 1 && bytes[end - 1] === 0x30) end -= 1;
-  if (end === point + 1) return point;
-  const isZeroInteger = bytes[point - 1] === 0x30 && (point === 1 || (point === 2 && bytes[0] === 0x2d));
+function decimalEnd(bytes: Buffer, start: number, end: number): number {
+  const point = bytes.indexOf(0x2e, start);
+  if (point < 0 || point >= end) return end;
+  let last = end;
+  while (last > point + 1 && bytes[last - 1] === 0x30) last -= 1;
+  if (last === point + 1) return point;
+  const isNegative = bytes[start] === 0x2d;
+  const isZeroInteger = bytes[point - 1] === 0x30 && point - start === (isNegative ? 2 : 1);
   if (isZeroInteger) {
     let zeros = 0;
     while (bytes[point + 1 + zeros] === 0x30) zeros += 1;
     if (zeros >= 6) return -1;
   }
-  return end;
+  return last;
 }
 
 /** Significant digits of a number's text, as `significantDigits` counts them. */
-function significantDigits(bytes: Buffer): number {
+function significantDigits(bytes: Buffer, start: number, end: number): number {
   let count = 0;
   let isLeading = true;
-  for (let i = 0; i < bytes.length; i += 1) {
+  for (let i = start; i < end; i += 1) {
     const b = bytes[i] as number;
     if (b === 0x65 || b === 0x45) break; // e, E
     if (b < 0x30 || b > 0x39) continue; // sign, point
@@ -198,26 +194,27 @@ export function writeSerial(out: ByteWriter, utcMs: number): void {
  * same instant `toDate` gives on the string path; undefined for anything else (zero dates, dates
  * before 1900-03-01, other shapes), which the string path then writes as text.
  */
-function utcMilliseconds(bytes: Buffer): number | undefined {
-  const n = bytes.length;
+function utcMilliseconds(bytes: Buffer, start: number, end: number): number | undefined {
+  const n = end - start;
+  const s = start;
   if (n !== 10 && n < 19) return undefined;
-  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigitAt(bytes, i)) return undefined;
-  if (bytes[4] !== 0x2d || bytes[7] !== 0x2d) return undefined;
-  const year = num(bytes, 0, 4);
-  const month = num(bytes, 5, 2);
-  const day = num(bytes, 8, 2);
+  for (const i of [0, 1, 2, 3, 5, 6, 8, 9]) if (!isDigitAt(bytes, s + i)) return undefined;
+  if (bytes[s + 4] !== 0x2d || bytes[s + 7] !== 0x2d) return undefined;
+  const year = num(bytes, s, 4);
+  const month = num(bytes, s + 5, 2);
+  const day = num(bytes, s + 8, 2);
   if (isBeforeMarch1900(year, month) || month === 0 || day === 0) return undefined;
   let ms = daysFromCivil(year, month, day) * MS_PER_DAY;
   if (n > 10) {
-    if (bytes[10] !== 0x20 || bytes[13] !== 0x3a || bytes[16] !== 0x3a) return undefined;
-    for (const i of [11, 12, 14, 15, 17, 18]) if (!isDigitAt(bytes, i)) return undefined;
-    ms += ((num(bytes, 11, 2) * 60 + num(bytes, 14, 2)) * 60 + num(bytes, 17, 2)) * 1000;
+    if (bytes[s + 10] !== 0x20 || bytes[s + 13] !== 0x3a || bytes[s + 16] !== 0x3a) return undefined;
+    for (const i of [11, 12, 14, 15, 17, 18]) if (!isDigitAt(bytes, s + i)) return undefined;
+    ms += ((num(bytes, s + 11, 2) * 60 + num(bytes, s + 14, 2)) * 60 + num(bytes, s + 17, 2)) * 1000;
     if (n > 19) {
-      if (bytes[19] !== 0x2e || n === 20) return undefined;
-      for (let i = 20; i < n; i += 1) if (!isDigitAt(bytes, i)) return undefined;
+      if (bytes[s + 19] !== 0x2e || n === 20) return undefined;
+      for (let i = s + 20; i < end; i += 1) if (!isDigitAt(bytes, i)) return undefined;
       // Milliseconds: the first three fraction digits, padded.
       let fraction = 0;
-      for (let i = 20; i < 23; i += 1) fraction = fraction * 10 + (i < n ? digit(bytes, i) : 0);
+      for (let i = s + 20; i < s + 23; i += 1) fraction = fraction * 10 + (i < end ? digit(bytes, i) : 0);
       ms += fraction;
     }
   }

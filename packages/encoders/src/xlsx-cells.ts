@@ -1,4 +1,4 @@
-import { asBytes, bitsToDecimal, isNull, MAX_EXACT_DIGITS, significantDigits, toText } from './cell-values';
+import { bitsToDecimal, MAX_EXACT_DIGITS, significantDigits } from './cell-values';
 import type { Column } from './encoder';
 import { neutralizeFormula } from './formula-guard';
 import { createTimestampZoner } from './time-zone';
@@ -18,32 +18,33 @@ export const TRUNCATION_MARKER = '…[truncated]';
 const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?)?$/;
 const TIME = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?$/;
 
-export function createXlsxCell(column: Column, options: XlsxCellOptions): (value: unknown) => XlsxValue {
+/** A value as the string path reads it: the server's bytes decoded, null for SQL NULL. */
+export function createXlsxCell(column: Column, options: XlsxCellOptions): (value: Buffer | null) => XlsxValue {
   const guard = options.formulaGuard ? neutralizeFormula : (text: string) => text;
   switch (column.kind) {
     case 'integer':
     case 'decimal':
-      return (v) => (isNull(v) ? null : exactNumber(toText(v)));
+      return (v) => (v === null ? null : exactNumber(v.toString('latin1')));
     case 'bit':
-      return (v) => (isNull(v) ? null : exactNumber(bitsToDecimal(asBytes(v))));
+      return (v) => (v === null ? null : exactNumber(bitsToDecimal(v)));
     case 'float':
     case 'year':
-      return (v) => (isNull(v) ? null : typeof v === 'number' ? v : Number(toText(v)));
+      return (v) => (v === null ? null : Number(v.toString('latin1')));
     case 'date':
     case 'datetime':
-      return (v) => (isNull(v) ? null : toDate(toText(v)));
+      return (v) => (v === null ? null : toDate(v.toString('latin1')));
     case 'timestamp': {
       const zone = createTimestampZoner(options.timeZone);
-      return (v) => (isNull(v) ? null : toDate(zone(toText(v)).wall));
+      return (v) => (v === null ? null : toDate(zone(v.toString('latin1')).wall));
     }
     case 'time':
-      return (v) => (isNull(v) ? null : toDayFraction(toText(v)));
+      return (v) => (v === null ? null : toDayFraction(v.toString('latin1')));
     case 'text':
     case 'json':
       // Line breaks become LF, as Excel stores them; XML would fold a CR LF anyway.
-      return (v) => (isNull(v) ? null : truncate(guard(toText(v).replace(/\r\n?/g, '\n'))));
+      return (v) => (v === null ? null : truncate(guard(v.toString('utf8').replace(/\r\n?/g, '\n'))));
     case 'binary':
-      return (v) => (isNull(v) ? null : truncate(asBytes(v).toString('base64')));
+      return (v) => (v === null ? null : truncate(v.toString('base64')));
   }
 }
 

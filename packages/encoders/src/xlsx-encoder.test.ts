@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import type { Column, Row } from './encoder';
-import { describeEncoderContract, encodeAll, type ReadBack } from './encoder.contract';
+import { describeEncoderContract, encodeAll, rowInPacket, type ReadBack, type Values } from './encoder.contract';
 import { MAX_CELL_CHARS, TRUNCATION_MARKER } from './xlsx-cells';
 import { createXlsxEncoder } from './xlsx-encoder';
 
@@ -44,7 +44,7 @@ describe('XLSX cells', () => {
       { name: 'took', kind: 'time' },
       { name: 'note', kind: 'text' },
     ];
-    const rows: Row[] = [
+    const rows: Values[] = [
       ['9007199254740993', '-20.00', '2026-02-28', '2026-02-28 23:59:59.250', '12:30:15', '=HYPERLINK("http://evil")'],
       ['42', '0.01', '0000-00-00', '1899-12-31 00:00:00', '-01:00:00', '-5'],
       ['43', '0', '1900-02-28', '1900-03-01 00:00:00', '00:00:00', 'x'],
@@ -78,7 +78,7 @@ describe('XLSX cells', () => {
 
   it('never makes a formula, link or rich text out of data', async () => {
     const columns: Column[] = [{ name: 'doc', kind: 'json' }];
-    const rows: Row[] = [
+    const rows: Values[] = [
       ['{"formula": "1+1", "result": 2}'],
       ['{"hyperlink": "http://x", "text": "x"}'],
       ['{"richText": []}'],
@@ -134,7 +134,7 @@ describe('XLSX cells', () => {
   });
 
   it('continues on a new sheet that repeats the header when a sheet is full', async () => {
-    const rows: Row[] = Array.from({ length: 7 }, (_, i) => [String(i + 1)]);
+    const rows: Values[] = Array.from({ length: 7 }, (_, i) => [String(i + 1)]);
     const sheets = await readSheets(
       (await encodeAll(createXlsxEncoder({ rowsPerSheet: 3 }), [{ name: 'n', kind: 'integer', digits: 10 }], rows))
         .bytes,
@@ -155,7 +155,7 @@ describe('XLSX cells', () => {
   });
 
   it('numbers rows past a new digit (9 → 10, 99 → 100) as a spreadsheet reads them', async () => {
-    const rows: Row[] = Array.from({ length: 120 }, (_, i) => [String(i + 1)]);
+    const rows: Values[] = Array.from({ length: 120 }, (_, i) => [String(i + 1)]);
     const [sheet] = await readSheets(
       (await encodeAll(createXlsxEncoder(), [{ name: 'n', kind: 'integer', digits: 10 }], rows)).bytes,
     );
@@ -170,7 +170,8 @@ describe('XLSX when the reader stops', () => {
     let isClosed = false;
     async function* endless(): AsyncIterable<Row[]> {
       try {
-        for (let i = 0; ; i += 1) yield Array.from({ length: 1000 }, (_, j) => [String(i * 1000 + j), 'x'.repeat(200)]);
+        for (let i = 0; ; i += 1)
+          yield Array.from({ length: 1000 }, (_, j) => rowInPacket([String(i * 1000 + j), 'x'.repeat(200)]));
       } finally {
         isClosed = true;
       }
@@ -206,7 +207,7 @@ describe('XLSX number formats', () => {
       { name: 'took', kind: 'time', scale: 2 },
       { name: 'also', kind: 'decimal', digits: 10, scale: 2 },
     ];
-    const rows: Row[] = [
+    const rows: Values[] = [
       [
         '-5000.00',
         '0.1250',

@@ -4,6 +4,7 @@ import { ZipFile } from 'yazl';
 import { uniqueColumnNames } from './column-names';
 import { neutralizeFormula } from './formula-guard';
 import type { Column, EncodeInput, Encoder, Row } from './encoder';
+import { valueAt } from './row';
 import {
   columnLetter,
   contentTypesXml,
@@ -111,9 +112,9 @@ async function writeWorkbook(
     widths ??= sampleWidths(
       columns,
       names,
-      batch.slice(0, WIDTH_SAMPLE_ROWS).map((row: Row) => samplers.map((cell, i) => cell(row[i]))),
+      batch.slice(0, WIDTH_SAMPLE_ROWS).map((row: Row) => samplers.map((cell, i) => cell(valueAt(row, i)))),
     );
-    for (const row of batch) {
+    for (const { bytes, at } of batch) {
       if (!sheet || rowsInSheet >= options.rowsPerSheet) {
         if (sheet) {
           out.ascii(sheetEndXml(lastColumn));
@@ -126,7 +127,10 @@ async function writeWorkbook(
       out.bytes(ROW_START);
       out.bytes(r);
       out.bytes(ROW_OPENED);
-      for (let i = 0; i < writers.length; i += 1) (writers[i] as CellWriter)(out, row[i], r);
+      for (let i = 0; i < writers.length; i += 1) {
+        const start = at[2 * i] as number;
+        if (start >= 0) (writers[i] as CellWriter)(out, bytes, start, at[2 * i + 1] as number, r);
+      }
       out.bytes(ROW_END);
     }
     stats.rows += batch.length;

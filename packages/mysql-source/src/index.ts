@@ -4,6 +4,7 @@ export {
   type ExportQueryOptions,
   type MysqlConnectionOptions,
 } from './open-export-query';
+export { valuesOf, type RawRow } from './row-parser';
 export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds';
 export { toQueryError } from './mysql-errors';
 export {

@@ -1,5 +1,6 @@
 import { AppError } from '@fluxquery/errors';
 import type { Query } from 'mysql2';
+import { isRawRow, type RawRow } from './row-parser';
 
 /**
  * Rows waiting for the consumer before the socket is paused. Smaller keeps rows young enough to die
@@ -9,7 +10,7 @@ import type { Query } from 'mysql2';
 const HIGH_WATER_ROWS = 1024;
 
 export interface RowBatchSource {
-  batches: AsyncIterable<unknown[][]>;
+  batches: AsyncIterable<RawRow[]>;
   /** Resolves with the column metadata, or rejects with the query's error. */
   fields: Promise<unknown[]>;
 }
@@ -26,7 +27,7 @@ export function collectRowBatches(
   resume: () => void,
   stopped: Promise<never>,
 ): RowBatchSource {
-  let buffer: unknown[][] = [];
+  let buffer: RawRow[] = [];
   let failure: unknown;
   let isDone = false;
   let isPaused = false;
@@ -52,8 +53,14 @@ export function collectRowBatches(
   });
   fields.catch(() => undefined); // read by the caller; never an unhandled rejection here
 
+  let isShapeChecked = false;
   query.on('result', (row: unknown) => {
-    buffer.push(row as unknown[]);
+    if (!isShapeChecked) {
+      isShapeChecked = true;
+      // readRowsInPlace reaches into mysql2; a mysql2 that changed underneath fails here, plainly.
+      if (!isRawRow(row)) failure ??= new Error('mysql2 handed over a row in an unexpected shape (row-parser.ts)');
+    }
+    buffer.push(row as RawRow);
     if (!isPaused && buffer.length >= HIGH_WATER_ROWS) {
       isPaused = true;
       pause();
@@ -73,7 +80,7 @@ export function collectRowBatches(
     notify();
   });
 
-  async function* batches(): AsyncGenerator<unknown[][]> {
+  async function* batches(): AsyncGenerator<RawRow[]> {
     for (;;) {
       if (buffer.length > 0) {
         const batch = buffer;

@@ -1,4 +1,4 @@
-import type { Row } from '@fluxquery/encoders';
+import { rowOf } from '@fluxquery/encoders';
 import { EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
 import { encoderFor } from './encoder-for';
 
@@ -12,9 +12,9 @@ const job = (extra: Partial<ExportJobData>): ExportJobData => ({
   ...extra,
 });
 
-async function encode(data: ExportJobData, rows: Row[]): Promise<string> {
-  async function* batches(): AsyncIterable<Row[]> {
-    yield rows;
+async function encode(data: ExportJobData, rows: unknown[][]): Promise<string> {
+  async function* batches() {
+    yield rows.map(rowOf);
   }
   const columns = [
     { name: 'note', kind: 'text' as const },
@@ -27,7 +27,7 @@ async function encode(data: ExportJobData, rows: Row[]): Promise<string> {
 }
 
 describe('encoderFor', () => {
-  const rows: Row[] = [['=1+1', null]];
+  const rows = [['=1+1', null]];
 
   it('guards formulas in CSV by default', async () => {
     expect(await encode(job({}), rows)).toBe("note,n\r\n'=1+1,\r\n");

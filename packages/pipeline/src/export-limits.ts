@@ -1,7 +1,7 @@
 import { AppError } from '@fluxquery/errors';
 
 /** Passes the batches on until more than `maxRows` rows have come; then the export fails, and the query is stopped. */
-export async function* capRows(batches: AsyncIterable<unknown[][]>, maxRows: number): AsyncGenerator<unknown[][]> {
+export async function* capRows<T>(batches: AsyncIterable<T[]>, maxRows: number): AsyncGenerator<T[]> {
   let rows = 0;
   for await (const batch of batches) {
     rows += batch.length;
