@@ -133,13 +133,18 @@ export function columnLetter(index: number): string {
 
 // XML 1.0 cannot carry these characters at all: they are dropped (as exceljs did before us).
 // eslint-disable-next-line no-control-regex -- these are exactly the characters to find
-const XML_SPECIAL = /[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
+const XML_SPECIAL = /[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/;
 
-/** What escapeXml (and ByteWriter#bytesEscapingXml, on bytes) writes for each special character. */
-export const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' };
+/**
+ * What escapeXml (and ByteWriter#bytesEscapingXml, on bytes) writes for each special character.
+ * Only element text is escaped here, never an attribute, so `"` stays as it is, as XlsxWriter,
+ * openpyxl and Excel itself write it: `&quot;` made each quote of a JSON cell six bytes.
+ */
+export const XML_ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
+/** Text for an element's content (a cell's `<t>`), never for an attribute value. */
 export function escapeXml(text: string): string {
   if (!XML_SPECIAL.test(text)) return text;
   // eslint-disable-next-line no-control-regex -- as above
-  return text.replace(/[&<>"\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => XML_ENTITIES[ch] ?? '');
+  return text.replace(/[&<>\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, (ch) => XML_ENTITIES[ch] ?? '');
 }

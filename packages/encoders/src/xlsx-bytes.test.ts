@@ -116,6 +116,14 @@ describe('text cells', () => {
     }
   });
 
+  it('escape only what element text cannot hold: & < > (a quote stays a quote)', () => {
+    const { fast, slow } = bothPaths({ name: 'doc', kind: 'json' }, { formulaGuard: true, timeZone: 'UTC' }, [
+      '{"a": "<b> & c"}',
+    ]);
+    expect(fast).toEqual(['<c r="B7" t="inlineStr"><is><t>{"a": "&lt;b&gt; &amp; c"}</t></is></c>']);
+    expect(slow).toEqual(fast);
+  });
+
   it('say xml:space="preserve" only where white space begins or ends the text', () => {
     const column: Column = { name: 'note', kind: 'text' };
     const fromBytes = createCellWriter(column, { formulaGuard: true, timeZone: 'UTC' }, '', 'A');
