@@ -15,6 +15,13 @@ for (const [ch, escape] of Object.entries(XML_ENTITIES)) {
   XML_ESCAPES[ch.charCodeAt(0)] = Buffer.from(escape, 'latin1');
 }
 XML_PLAIN[0xef] = 0;
+// For bytesEscapingJson: what JSON.stringify writes for each byte it escapes (`"`, `\`, and bytes
+// below 0x20: the short escapes, else \u00XX in lowercase hex); undefined where a byte is copied.
+const JSON_ESCAPES: (Buffer | undefined)[] = new Array<Buffer | undefined>(256).fill(undefined);
+for (let b = 0; b < 0x20; b += 1) JSON_ESCAPES[b] = Buffer.from(JSON.stringify(String.fromCharCode(b)).slice(1, -1));
+JSON_ESCAPES[0x22] = Buffer.from('\\"', 'latin1');
+JSON_ESCAPES[0x5c] = Buffer.from('\\\\', 'latin1');
+const JSON_PLAIN = new Uint8Array(256).map((_, b) => (JSON_ESCAPES[b] ? 0 : 1));
 
 /**
  * Appends bytes to a chunk buffer. The CSV encoder writes every value's bytes here directly:
@@ -103,6 +110,28 @@ export class ByteWriter {
       } else {
         const escape = XML_ESCAPES[b];
         if (escape) for (let j = 0; j < escape.length; j += 1) buf[pos++] = escape[j] as number;
+      }
+    }
+    this.pos = pos;
+  }
+
+  /**
+   * Copies UTF-8 text as the inside of a JSON string, byte for byte what JSON.stringify writes for
+   * the decoded text: only `"`, `\` and bytes below 0x20 are escaped, every other UTF-8 sequence is
+   * copied. One loop that checks and copies, as for XML: scanning for the next escape and then
+   * copying the run took 2.4 times as long on bench_users' text values.
+   */
+  bytesEscapingJson(src: Buffer, start: number, end: number): void {
+    this.reserve((end - start) * 6);
+    const buf = this.buf;
+    let pos = this.pos;
+    for (let i = start; i < end; i += 1) {
+      const b = src[i] as number;
+      if (JSON_PLAIN[b] === 1) {
+        buf[pos++] = b;
+      } else {
+        const escape = JSON_ESCAPES[b] as Buffer;
+        for (let j = 0; j < escape.length; j += 1) buf[pos++] = escape[j] as number;
       }
     }
     this.pos = pos;

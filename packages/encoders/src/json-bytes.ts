@@ -2,28 +2,13 @@ import type { ByteWriter } from './byte-writer';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
-const HEX = '0123456789abcdef';
-// JSON.stringify's short escapes; every other byte below 0x20 becomes \u00XX (lowercase hex).
-const SHORT_ESCAPES: Record<number, string> = { 0x08: '\\b', 0x09: '\\t', 0x0a: '\\n', 0x0c: '\\f', 0x0d: '\\r' };
-
 /**
  * A JSON string from UTF-8 bytes, byte for byte what JSON.stringify writes for the decoded text:
  * only `"`, `\` and bytes below 0x20 are escaped; every other UTF-8 sequence is copied as is.
  */
 export function writeJsonString(out: ByteWriter, bytes: Buffer, start: number, end: number): void {
   out.byte(QUOTE);
-  let from = start;
-  for (let i = start; i < end; i += 1) {
-    const b = bytes[i] as number;
-    if (b >= 0x20 && b !== QUOTE && b !== BACKSLASH) continue;
-    out.bytes(bytes, from, i);
-    if (b === QUOTE || b === BACKSLASH) {
-      out.byte(BACKSLASH);
-      out.byte(b);
-    } else out.ascii(SHORT_ESCAPES[b] ?? `\\u00${HEX[b >> 4]}${HEX[b & 15]}`);
-    from = i + 1;
-  }
-  out.bytes(bytes, from, end);
+  out.bytesEscapingJson(bytes, start, end);
   out.byte(QUOTE);
 }
 
