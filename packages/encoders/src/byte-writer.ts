@@ -137,6 +137,32 @@ export class ByteWriter {
     this.pos = pos;
   }
 
+  /**
+   * Copies a JSON document without the white space between its tokens; strings (with their
+   * escapes) and numbers are copied as they are. One loop that copies as it goes: copying the runs
+   * between white space took 1.4–1.8 times as long on bench_users' JSON column.
+   */
+  bytesCompactingJson(src: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    const buf = this.buf;
+    let pos = this.pos;
+    let isInString = false;
+    for (let i = start; i < end; i += 1) {
+      const b = src[i] as number;
+      if (isInString) {
+        buf[pos++] = b;
+        if (b === 0x5c && i + 1 < end) buf[pos++] = src[++i] as number;
+        else if (b === 0x22) isInString = false;
+      } else if (b === 0x22) {
+        buf[pos++] = b;
+        isInString = true;
+      } else if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) {
+        buf[pos++] = b;
+      }
+    }
+    this.pos = pos;
+  }
+
   /** Latin-1/ASCII text only (digits, base64, tokens already checked to be ASCII). */
   ascii(text: string): void {
     const n = text.length;

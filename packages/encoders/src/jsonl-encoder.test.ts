@@ -75,14 +75,14 @@ describe('JSON Lines type policy', () => {
       ],
       [
         [
-          '{\n  "id": 12345678901234567890,\n  "s": "a b\\n \\" x",\n  "formula": "=1+1"\n}',
+          '{\n  "id": 12345678901234567890,\n  "s": "a b\\n \\" x",\n  "b": "back\\\\" , "e": [ 1 , 2 ],\n  "formula": "=1+1"\n}',
           '=cmd|calc',
           Buffer.from([0, 255]),
         ],
       ],
     );
     expect(lines).toEqual([
-      '{"doc":{"id":12345678901234567890,"s":"a b\\n \\" x","formula":"=1+1"},"note":"=cmd|calc","raw":"AP8="}',
+      '{"doc":{"id":12345678901234567890,"s":"a b\\n \\" x","b":"back\\\\","e":[1,2],"formula":"=1+1"},"note":"=cmd|calc","raw":"AP8="}',
     ]);
   });
 
