@@ -83,6 +83,24 @@ describe('openExportQuery', () => {
     expect(rows[1]?.slice(0, 5)).toEqual(['9007199254740993', null, null, null, '']);
   });
 
+  it('reads values of every length encoding, and rows larger than a socket read, byte for byte', async () => {
+    // Lengths under 251 take one byte, then 2 (0xFC), 3 (0xFD) bytes; a 3 MB row spans many
+    // socket chunks, which mysql2 joins into one packet.
+    const sql =
+      "SELECT '' AS e, NULL AS n, REPEAT('a', 250) AS one, REPEAT('b', 251) AS two, " +
+      "REPEAT('c', 70000) AS three, REPEAT('é', 1500000) AS big, 'tail' AS t";
+    const [row] = await readAll((await openExportQuery(options(sql))).batches);
+    expect(row?.map((value) => value?.toString('utf8') ?? null)).toEqual([
+      '',
+      null,
+      'a'.repeat(250),
+      'b'.repeat(251),
+      'c'.repeat(70_000),
+      'é'.repeat(1_500_000),
+      'tail',
+    ]);
+  });
+
   it('runs in a read-only transaction with the time limit set for the session', async () => {
     const query = await openExportQuery(
       options(
