@@ -101,6 +101,13 @@ describe('openExportQuery', () => {
     ]);
   });
 
+  it('refuses a statement that returns no result set (the guard would have stopped it first)', async () => {
+    await expect(openExportQuery(options('DO 1'))).rejects.toMatchObject({
+      code: 'QUERY_FAILED',
+      message: expect.stringContaining('no result set') as unknown,
+    });
+  });
+
   it('runs in a read-only transaction with the time limit set for the session', async () => {
     const query = await openExportQuery(
       options(

@@ -55,6 +55,8 @@ export function collectRowBatches(
 
   let isShapeChecked = false;
   query.on('result', (row: unknown) => {
+    // Without a result set mysql2 reports the statement's OK packet here: not a row.
+    if (!hasFields) return;
     if (!isShapeChecked) {
       isShapeChecked = true;
       // readRowsInPlace reaches into mysql2; a mysql2 that changed underneath fails here, plainly.
