@@ -31,20 +31,13 @@ const EIGHT_BYTE_LENGTH = 0xfe;
  * plainly if rows arrive in any other shape, and the integration tests read through it).
  */
 export function readRowsInPlace(query: Query): void {
-  let columnCount = -1;
-  query.once('fields', (fields: unknown[] | undefined) => {
-    columnCount = Array.isArray(fields) ? fields.length : 0;
-  });
-  const parser = { next: (packet: Packet): RawRow => parseRow(packet, columnCount) };
-  Object.defineProperty(query, '_rowParser', {
-    configurable: true,
-    get: () => (columnCount >= 0 ? parser : null),
-    set: () => undefined,
-  });
+  // mysql2 calls next(packet, fields, options) for each row, with the result set's column list.
+  const parser = { next: (packet: Packet, fields: readonly unknown[]): RawRow => parseRow(packet, fields.length) };
+  Object.defineProperty(query, '_rowParser', { configurable: true, get: () => parser, set: () => undefined });
 }
 
 /** A text-protocol row: each value a length-encoded string, or 0xFB for NULL. */
-export function parseRow(packet: Packet, columnCount: number): RawRow {
+function parseRow(packet: Packet, columnCount: number): RawRow {
   const bytes = packet.buffer;
   let offset = packet.offset;
   const at = new Array<number>(columnCount * 2);
