@@ -86,9 +86,9 @@ export class ByteWriter {
   }
 
   /**
-   * Copies UTF-8 text as XML element text: & < > " escaped, line breaks folded to LF, and what
-   * XML 1.0 cannot carry (C0 controls but tab, CR and LF, U+FFFE, U+FFFF) dropped, as the XLSX
-   * string path does (a cell's CR fold, then escapeXml). One loop that checks and copies:
+   * Copies UTF-8 text as XML element text: & < > escaped (a quote is copied), line breaks folded
+   * to LF, and what XML 1.0 cannot carry (C0 controls but tab, CR and LF, U+FFFE, U+FFFF) dropped,
+   * as the XLSX string path does (a cell's CR fold, then escapeXml). One loop that checks and copies:
    * scanning first and copying the runs between escapes cost twice the time.
    */
   bytesEscapingXml(src: Buffer, start: number, end: number): void {

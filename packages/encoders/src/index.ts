@@ -7,4 +7,4 @@ export { neutralizeFormula } from './formula-guard';
 export { isValidTimeZone } from './time-zone';
 export { uniqueColumnNames } from './column-names';
 export { CHUNK_BYTES } from './byte-writer';
-export { rowOf, valueAt } from './row';
+export { rowOf } from './row';
