@@ -118,6 +118,14 @@ describe('openExportQuery', () => {
     expect(await readAll(query.batches)).toEqual([[Buffer.from('1'), Buffer.from('90.000000'), Buffer.from('+00:00')]]);
   });
 
+  it('sends only its settings, the EXPLAIN and the SELECT: the server version comes from the handshake', async () => {
+    // Questions counts the statements this session's client sent, the running one included.
+    const query = await openExportQuery(
+      options("SELECT VARIABLE_VALUE FROM information_schema.SESSION_STATUS WHERE VARIABLE_NAME = 'QUESTIONS'"),
+    );
+    expect(await readAll(query.batches)).toEqual([[Buffer.from('3')]]);
+  });
+
   it('refuses a write smuggled in through a stored function, leaving the data untouched', async () => {
     await testDb.db.query('CREATE TABLE audit (note VARCHAR(20))');
     await testDb.db.query(

@@ -118,6 +118,9 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
+    // The handshake first: its packet names the server, so that the session's settings need no
+    // SELECT VERSION() round trip (the settings would wait for the handshake anyway).
+    await Promise.race([handshake(connection), stopped]);
     await Promise.race([startReadOnlySession(connection, options.timeoutMs), stopped]);
     const estimatedRows = await Promise.race([estimateRows(connection, options.sql), stopped]);
     // Raw bytes for every value (typeCast: false, then not even a Buffer per value: row-parser.ts):
@@ -187,6 +190,10 @@ async function startReadOnlySession(connection: Connection, timeoutMs: number): 
     connection,
     `SET SESSION ${limit}, SESSION time_zone = '+00:00', SESSION sql_mode = ${sqlMode}, SESSION ${readOnly}`,
   );
+}
+
+function handshake(connection: Connection): Promise<void> {
+  return new Promise((resolve, reject) => connection.connect((error) => (error ? reject(error) : resolve())));
 }
 
 /** The version the server announced in its handshake (mysql2 keeps the packet, unexported). */
