@@ -40,6 +40,23 @@ describe('local storage', () => {
     await rm(root, { recursive: true, force: true });
   });
 
+  it('makes its folders again when they were removed while it runs (retention, an operator)', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
+    const storage = createLocalStorage({ root });
+    await storage.check();
+    const options = { contentType: 'text/csv', fileName: 'x.csv' };
+    const first = await storage.createWriter('2026-12-01/a.csv', options);
+    first.stream.end('first');
+    expect(await first.commit({ sha256: '' })).toMatchObject({ bytes: 5 });
+    await rm(path.join(root, '2026-12-01'), { recursive: true });
+    await rm(path.join(root, '.partial'), { recursive: true });
+    const second = await storage.createWriter('2026-12-01/b.csv', options);
+    second.stream.end('second file');
+    expect(await second.commit({ sha256: '' })).toMatchObject({ key: '2026-12-01/b.csv', bytes: 11 });
+    expect(await listFiles(root)).toEqual(['2026-12-01/b.csv']);
+    await rm(root, { recursive: true, force: true });
+  });
+
   it('discards what an earlier attempt of the same job left unfinished, and nothing else', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
     const storage = createLocalStorage({ root });

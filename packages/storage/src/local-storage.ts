@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, mkdir, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { access, constants, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { assertSafeKey, type Storage, type StorageWriter } from './storage';
@@ -38,22 +38,30 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
 
     async createWriter(key, options): Promise<StorageWriter> {
       const finalPath = resolveKey(key);
-      await mkdir(partialDir, { recursive: true });
       const partialPath = path.join(partialDir, `${partialPrefix(options.owner)}${randomUUID()}.partial`);
+      // Folders are made only when a call finds one missing (check() made .partial; retention
+      // removes empty day folders): a worker draining small exports made two mkdir calls (each with
+      // a stat) per file, which found the folder there every time.
+      const handle = await whenFolderMissing(
+        () => open(partialPath, 'wx'),
+        () => mkdir(partialDir, { recursive: true }),
+      );
       // flush: fsync before close, so a crash after the rename cannot leave a short file.
-      const stream = createWriteStream(partialPath, { flags: 'wx', highWaterMark: WRITE_BUFFER_BYTES, flush: true });
+      const stream = createWriteStream(partialPath, { fd: handle, highWaterMark: WRITE_BUFFER_BYTES, flush: true });
       return {
         stream,
         async commit() {
           if (!stream.closed) await finished(stream);
-          await mkdir(path.dirname(finalPath), { recursive: true });
-          await rename(partialPath, finalPath);
-          return { key, location: finalPath, bytes: (await stat(finalPath)).size };
+          await whenFolderMissing(
+            () => rename(partialPath, finalPath),
+            () => mkdir(path.dirname(finalPath), { recursive: true }),
+          );
+          return { key, location: finalPath, bytes: stream.bytesWritten };
         },
         async abort() {
           // The file is being thrown away: a write error from here on has no one to tell.
           stream.on('error', () => undefined);
-          // Wait for the close: a stream destroyed while still opening would create the file afterwards.
+          // Wait for the close: no write may land after the unlink.
           if (!stream.closed) {
             const closed = new Promise<void>((resolve) => stream.once('close', () => resolve()));
             stream.destroy();
@@ -137,6 +145,17 @@ function partialPrefix(owner: string | undefined): string {
   if (owner === undefined) return '';
   if (!/^[A-Za-z0-9-]{1,100}$/.test(owner)) throw new Error(`unsafe owner: ${JSON.stringify(owner)}`);
   return `${owner}~`;
+}
+
+/** Runs `action`; when it fails for a missing folder (ENOENT), makes the folder and runs it once more. */
+async function whenFolderMissing<T>(action: () => Promise<T>, makeFolder: () => Promise<unknown>): Promise<T> {
+  try {
+    return await action();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await makeFolder();
+    return action();
+  }
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {
