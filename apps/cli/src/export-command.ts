@@ -98,6 +98,7 @@ export function addExportCommand(program: Command, loadConfig: () => Readonly<Co
             signal: abort.signal,
           },
         );
+        progress.update({ rows: result.rows, bytes: result.bytes, estimatedRows: result.estimatedRows });
         progress.stop();
         const where = target
           ? await target.place({ key: result.key, location: result.location, bytes: result.bytes })

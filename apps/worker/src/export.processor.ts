@@ -72,7 +72,8 @@ export async function processExportJob(
         job.updateProgress(progress).catch((error: unknown) => logger.warn('export.progress_failed', { error }));
       },
       signal: cancel.signal,
-      ...(job.id ? { owner: job.id } : {}),
+      // attemptsStarted counts every start: retries, and restarts after a worker died (stalled).
+      ...(job.id ? { owner: job.id, hasEarlierAttempt: job.attemptsStarted > 1 } : {}),
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);

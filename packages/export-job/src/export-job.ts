@@ -74,6 +74,8 @@ export interface ExportJobResult {
   rows: number;
   /** Bytes stored, after compression. */
   bytes: number;
+  /** EXPLAIN's guess at the row count, when it gave one (progress reports carry it while the export runs). */
+  estimatedRows?: number;
   sha256: string;
   storage: 'local' | 's3';
   /** The storage key, random and dated; download links resolve it. */

@@ -21,6 +21,12 @@ function readProgress(progress: unknown): ExportProgress {
   };
 }
 
+/** A finished export's numbers are its result's; a result from before 2026-12 has no estimate, its last report does. */
+function finalProgress(result: ExportJobResult, progress: unknown): ExportProgress {
+  const estimatedRows = result.estimatedRows ?? readProgress(progress).estimatedRows;
+  return { rows: result.rows, bytes: result.bytes, ...(estimatedRows !== undefined ? { estimatedRows } : {}) };
+}
+
 /**
  * Rows and bytes so far, the time since the export started and the rate over it, and, where
  * EXPLAIN gave an estimate, a percentage: held below 100 until the export is done, since the
@@ -91,7 +97,7 @@ export function describeExportJob(
     finished_at: isFinished ? iso(job.finishedOn) : null,
     attempts: job.attemptsMade,
     progress: describeProgress(
-      result ? { ...readProgress(job.progress), rows: result.rows, bytes: result.bytes } : readProgress(job.progress),
+      result ? finalProgress(result, job.progress) : readProgress(job.progress),
       job.processedOn,
       result ? Date.parse(result.finishedAt) : isFinished ? job.finishedOn : Date.now(),
       Boolean(result),

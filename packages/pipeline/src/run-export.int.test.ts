@@ -63,9 +63,9 @@ describe('runExport', () => {
     expect(result.rows).toBe(200_000);
     expect(seen.length).toBeGreaterThan(1);
     // With EXPLAIN's estimate of the join (InnoDB's statistics: near, not exact).
-    expect(seen.at(-1)).toEqual({ rows: 200_000, bytes: result.bytes, estimatedRows: expect.any(Number) });
-    expect(seen.at(-1)!.estimatedRows).toBeGreaterThan(100_000);
-    expect(seen.at(-1)!.estimatedRows).toBeLessThan(400_000);
+    expect(result.estimatedRows).toBeGreaterThan(100_000);
+    expect(result.estimatedRows).toBeLessThan(400_000);
+    for (const report of seen) expect(report.estimatedRows).toBe(result.estimatedRows);
     for (let i = 1; i < seen.length; i += 1) expect(seen[i]!.rows).toBeGreaterThanOrEqual(seen[i - 1]!.rows);
   });
 

@@ -26,8 +26,10 @@ export interface ExportDeps {
 export interface ExportHooks {
   onProgress(progress: ExportProgress): void;
   signal?: AbortSignal;
-  /** The job id: an earlier attempt's unfinished file (its worker died) is discarded first. */
+  /** The job id: names the unfinished file, so that a later attempt can find it. */
   owner?: string;
+  /** True when an earlier attempt of `owner` ran (its worker may have died mid-write): its file is discarded first. */
+  hasEarlierAttempt?: boolean;
 }
 
 // zlib gets 256 KiB output buffers: with our large input chunks, compression runs on the thread
@@ -68,7 +70,7 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
     const fileName = createFileName(extension, startedAt);
-    if (hooks.owner) await deps.storage.discardUnfinished?.(hooks.owner);
+    if (hooks.owner && hooks.hasEarlierAttempt) await deps.storage.discardUnfinished?.(hooks.owner);
     writer = await deps.storage.createWriter(createExportKey(extension, startedAt), {
       contentType,
       fileName,
@@ -83,11 +85,12 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     }
     const sha256 = digest.sha256();
     const stored = await writer.commit({ sha256 });
-    report();
+    // No last progress report: the result carries the final numbers (one Redis write less per export).
     const finishedAt = new Date();
     return {
       rows: stats.rows,
       bytes: stored.bytes,
+      ...estimate,
       sha256,
       storage: deps.storage.kind,
       key: stored.key,
