@@ -46,37 +46,51 @@ if redis.call('ZADD', KEYS[1], 'XX', 'CH', now + tonumber(ARGV[2]), ARGV[1]) == 
 end
 return 0`;
 
+// KEYS[1] the key's slots, KEYS[2] its parked jobs; ARGV[1] job id. Frees the slot and hands back the oldest parked id
+// (nil when none waits): a release is one round trip when nothing is parked.
+const RELEASE = `
+redis.call('ZREM', KEYS[1], ARGV[1])
+return redis.call('ZPOPMIN', KEYS[2])[1]`;
+
 // How many parked ids a release tries: some may be gone (cancelled) or running already.
 const WAKE_TRIES = 5;
+
+type Script = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
+
+/** A Lua script sent by its SHA1 (EVALSHA, with ioredis falling back to EVAL once per connection). */
+function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
+  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
+  const command = (redis as unknown as Record<string, Script>)[name]!;
+  return (...keysThenArgs) => command.apply(redis, keysThenArgs);
+}
 
 export function createKeySlots(redis: Redis, queue: ExportQueue, prefix = 'fq', leaseMs = SLOT_LEASE_MS): KeySlots {
   const slots = (keyId: string) => `${prefix}:slots:${keyId}`;
   const parked = (keyId: string) => `${prefix}:parked:${keyId}`;
-  const wake = async (keyId: string): Promise<void> => {
-    for (let i = 0; i < WAKE_TRIES; i += 1) {
-      const [jobId] = await redis.zpopmin(parked(keyId));
-      if (jobId === undefined) return;
-      const job = await queue.getJob(jobId);
-      if (job && (await job.isDelayed())) {
-        // A job promoted by its own timer meanwhile is no longer delayed: BullMQ refuses, try the next.
-        const promoted = await job.promote().then(
-          () => true,
-          () => false,
-        );
-        if (promoted) return;
-      }
-    }
+  const takeScript = defineScript(redis, 'fqTakeSlot', 2, TAKE);
+  const renewScript = defineScript(redis, 'fqRenewSlot', 1, RENEW);
+  const releaseScript = defineScript(redis, 'fqReleaseSlot', 2, RELEASE);
+  const promote = async (jobId: string): Promise<boolean> => {
+    const job = await queue.getJob(jobId);
+    if (!job || !(await job.isDelayed())) return false;
+    // A job promoted by its own timer meanwhile is no longer delayed: BullMQ refuses, try the next.
+    return job.promote().then(
+      () => true,
+      () => false,
+    );
   };
   return {
     async take(keyId, jobId, max) {
-      return (await redis.eval(TAKE, 2, slots(keyId), parked(keyId), jobId, max, leaseMs)) === 1;
+      return (await takeScript(slots(keyId), parked(keyId), jobId, max, leaseMs)) === 1;
     },
     async renew(keyId, jobId) {
-      await redis.eval(RENEW, 1, slots(keyId), jobId, leaseMs);
+      await renewScript(slots(keyId), jobId, leaseMs);
     },
     async release(keyId, jobId) {
-      await redis.zrem(slots(keyId), jobId);
-      await wake(keyId);
+      let next = (await releaseScript(slots(keyId), parked(keyId), jobId)) as string | null;
+      for (let tries = 1; next && !(await promote(next)) && tries < WAKE_TRIES; tries += 1) {
+        [next = null] = await redis.zpopmin(parked(keyId));
+      }
     },
     async park(keyId, jobId) {
       await redis.zadd(parked(keyId), 'NX', Date.now(), jobId);
