@@ -1,6 +1,6 @@
 import { signatureHeaders } from '@fluxquery/client';
 import { loadConfig } from '@fluxquery/config';
-import { createExportQueue } from '@fluxquery/export-job';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import path from 'node:path';
@@ -59,16 +59,18 @@ async function main(): Promise<void> {
   });
   const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
   const queue = createExportQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
+  const deliveries = createDeliveryQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
   try {
     await loadTheApi(service, Number(values.seconds), Number(values.connections));
     await queue.obliterate({ force: true });
     for (const workers of values['drain-workers'].split(',').map(Number)) {
-      await drain(service, queue, Number(values.jobs), workers);
+      await drain(service, { exports: queue, deliveries }, Number(values.jobs), workers);
     }
     await steadyLatency(service, 20, 15);
   } finally {
     await queue.obliterate({ force: true }).catch(() => undefined);
-    await queue.close();
+    await deliveries.obliterate({ force: true }).catch(() => undefined);
+    await Promise.all([queue.close(), deliveries.close()]);
     await redis.quit();
     await service.close();
   }
@@ -113,13 +115,19 @@ async function loadTheApi(service: ServiceUnderTest, seconds: number, connection
   );
 }
 
+/**
+ * N small jobs wait in the paused queue while the worker processes start; the clock runs from the
+ * queue's resume until every export and every email job (mail is off here: each says "disabled")
+ * has finished.
+ */
 async function drain(
   service: ServiceUnderTest,
-  queue: ReturnType<typeof createExportQueue>,
+  queues: { exports: ReturnType<typeof createExportQueue>; deliveries: ReturnType<typeof createDeliveryQueue> },
   jobs: number,
   workers: number,
 ): Promise<void> {
   await service.stopWorkers();
+  await queues.exports.pause();
   for (let sent = 0; sent < jobs; sent += 50) {
     await Promise.all(
       Array.from({ length: Math.min(50, jobs - sent) }, () =>
@@ -127,22 +135,27 @@ async function drain(
       ),
     );
   }
+  for (let i = 0; i < workers; i += 1) await service.startWorker();
   const cpuBefore = cpuSecondsByProcess(PROCESSES);
   const started = Date.now();
-  for (let i = 0; i < workers; i += 1) await service.startWorker();
-  for (;;) {
+  await queues.exports.resume();
+  const finished = async (queue: typeof queues.exports | typeof queues.deliveries) => {
     const counts = await queue.getJobCounts('completed', 'failed');
-    if ((counts.completed ?? 0) + (counts.failed ?? 0) >= jobs) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    return (counts.completed ?? 0) + (counts.failed ?? 0);
+  };
+  while ((await finished(queues.exports)) < jobs || (await finished(queues.deliveries)) < jobs) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
   const seconds = (Date.now() - started) / 1000;
   const cpu = describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds);
   const peaks = service.workerPeaksMb().map((mb) => `${Math.round(mb)} MB`);
+  const failed = (await queues.exports.getJobCounts('failed')).failed ?? 0;
   process.stdout.write(
-    `drain: ${jobs} small jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (worker start-up included)\n` +
+    `drain: ${jobs} small jobs and their email jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (${failed} failed)\n` +
       `  CPU used meanwhile: ${cpu}\n  worker peak RSS: ${peaks.join(', ')}\n`,
   );
-  await queue.obliterate({ force: true });
+  await queues.exports.obliterate({ force: true });
+  await queues.deliveries.obliterate({ force: true });
 }
 
 async function steadyLatency(service: ServiceUnderTest, perSecond: number, seconds: number): Promise<void> {
