@@ -3,7 +3,12 @@ import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlo
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
-import { findExcessGrants, pingDatabase, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import {
+  createSessionPool,
+  findExcessGrants,
+  pingDatabase,
+  type MysqlConnectionOptions,
+} from '@fluxquery/mysql-source';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -43,9 +48,12 @@ async function main(): Promise<void> {
   const mailer = createMailer(mailOptions);
   const metrics = createWorkerMetrics();
   const shutdown = new AbortController();
+  // Each running export holds one session; a finished one is kept for the next (reset first).
+  const sessions = createSessionPool({ maxIdle: config.workerCount });
   const exportWorker = createExportWorker(
     {
       mysql: config.mysql,
+      sessions,
       storage,
       logger,
       isCompressedByDefault: config.compression,
@@ -116,6 +124,7 @@ async function main(): Promise<void> {
     Promise.all([exportWorker.close(), deliveryWorker.close()])
       .then(() => Promise.all([deliveryQueue.close(), exportQueue.close()]))
       .then(() => {
+        sessions.close();
         mailer.close();
         logger.info('worker.stopped');
       })

@@ -5,6 +5,7 @@ export {
   type MysqlConnectionOptions,
 } from './open-export-query';
 export { valuesOf, type RawRow } from './row-parser';
+export { createSessionPool, type SessionPool, type SessionPoolOptions } from './session-pool';
 export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds';
 export { toQueryError } from './mysql-errors';
 export {

@@ -5,6 +5,7 @@ import { toQueryError } from './mysql-errors';
 import { openExportQuery, type ExportQueryOptions } from './open-export-query';
 import { createReaderAccount } from './reader-account';
 import { valuesOf, type RawRow } from './row-parser';
+import { createSessionPool, type SessionPool } from './session-pool';
 
 let testDb: TestDatabase;
 
@@ -252,5 +253,78 @@ describe('openExportQuery', () => {
     const run = openExportQuery(options('SELECT n, SLEEP(0.01) FROM numbers', { signal: controller.signal }));
     await expect(run.then((query) => readAll(query.batches))).rejects.toMatchObject({ code: 'CANCELLED' });
     expect(Date.now() - started).toBeLessThan(2_000);
+  });
+});
+
+describe('kept sessions (a worker’s session pool)', () => {
+  const STATE =
+    "SELECT CONNECTION_ID(), @secret, IS_USED_LOCK('fq_pool_lock'), @@tx_read_only, @@max_statement_time, @@time_zone, @@character_set_results, @@collation_connection";
+  const text = async (sql: string, extra: Partial<ExportQueryOptions>) =>
+    (await readAll((await openExportQuery(options(sql, extra))).batches))[0]!.map((value) => value?.toString() ?? null);
+  const connectionIds = async (sessions: SessionPool, count: number) => {
+    const ids: string[] = [];
+    for (let i = 0; i < count; i += 1) ids.push((await text('SELECT CONNECTION_ID()', { sessions }))[0]!);
+    return ids;
+  };
+
+  it('reuses a finished export’s session, reset: nothing of the last export remains, and its settings are set again', async () => {
+    const sessions = createSessionPool({ maxIdle: 1 });
+    try {
+      // The last export leaves a user variable and a named lock, and ran with another time limit.
+      const [id] = await text(
+        "SELECT CONNECTION_ID(), @secret := 'from the last export', GET_LOCK('fq_pool_lock', 0)",
+        {
+          sessions,
+          timeoutMs: 5_000,
+        },
+      );
+      const state = await text(STATE, { sessions, timeoutMs: 90_000 });
+      expect(state).toEqual([id, null, null, '1', '90.000000', '+00:00', 'utf8mb4', 'utf8mb4_general_ci']);
+    } finally {
+      sessions.close();
+    }
+  });
+
+  it('keeps no session whose export did not read to the end, nor one beyond its maximum', async () => {
+    const sessions = createSessionPool({ maxIdle: 1 });
+    try {
+      const [first] = await connectionIds(sessions, 1);
+      const stopped = await openExportQuery(options('SELECT n FROM numbers', { sessions }));
+      for await (const batch of stopped.batches) {
+        expect(batch.length).toBeGreaterThan(0);
+        break;
+      }
+      // The stopped export had the kept session; it is dropped, so the next one is new.
+      const [next] = await connectionIds(sessions, 1);
+      expect(next).not.toBe(first);
+      // Two at once, then both finished: one is kept, the other ended.
+      const [a, b] = await Promise.all([
+        openExportQuery(options('SELECT CONNECTION_ID()', { sessions })),
+        openExportQuery(options('SELECT CONNECTION_ID()', { sessions })),
+      ]);
+      const ids = [String((await readAll(a!.batches))[0]![0]), String((await readAll(b!.batches))[0]![0])];
+      expect(ids).toContain(next);
+      const [after] = await connectionIds(sessions, 1);
+      expect(ids).toContain(after);
+      await testDb.waitUntilNoConnection(Number(ids.find((id) => id !== after)));
+    } finally {
+      sessions.close();
+    }
+  });
+
+  it('opens a new session when the kept one was closed by the server, or stayed idle too long', async () => {
+    const sessions = createSessionPool({ maxIdle: 1, idleMs: 300 });
+    try {
+      const [first] = await connectionIds(sessions, 1);
+      await testDb.db.query(`KILL ${Number(first)}`);
+      const [second] = await connectionIds(sessions, 1);
+      expect(second).not.toBe(first);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await testDb.waitUntilNoConnection(Number(second));
+      const [third] = await connectionIds(sessions, 1);
+      expect(third).not.toBe(second);
+    } finally {
+      sessions.close();
+    }
   });
 });

@@ -8,6 +8,7 @@ import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
 import { readRowsInPlace, type RawRow } from './row-parser';
 import { serverOptions, type MysqlConnectionOptions } from './server-options';
+import type { SessionPool } from './session-pool';
 
 export type { MysqlConnectionOptions } from './server-options';
 
@@ -17,6 +18,8 @@ export interface ExportQueryOptions {
   /** Covers the whole export, including time spent waiting on a slow consumer. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /** Finished exports' sessions, reused once reset (a worker's); absent: a new session per export, ended with COM_QUIT. */
+  sessions?: SessionPool;
 }
 
 export interface ExportQuery {
@@ -33,29 +36,14 @@ export interface ExportQuery {
 const CLIENT_TIMEOUT_GRACE_MS = 2_000;
 
 /**
- * Opens a dedicated read-only session and starts streaming one SELECT. Every value arrives as the
+ * Opens a read-only session (or reuses a kept one, reset) and starts streaming one SELECT. Every value arrives as the
  * server's own bytes (a range of its packet, or NULL): BIGINT, DECIMAL and FLOAT as printed, dates
  * as printed (TIMESTAMP in UTC), JSON as text, binary as bytes. The connection still carries
  * supportBigNumbers, bigNumberStrings, dateStrings and jsonStrings for any typed read.
  */
 export async function openExportQuery(options: ExportQueryOptions): Promise<ExportQuery> {
-  const connection = createConnection({
-    ...serverOptions(options.connection),
-    charset: 'utf8mb4',
-    supportBigNumbers: true,
-    bigNumberStrings: true,
-    dateStrings: true,
-    jsonStrings: true,
-    rowsAsArray: true,
-    multipleStatements: false,
-    connectTimeout: 10_000,
-    // Nothing here prepares statements; mysql2's default cache (16,000 slots, allocated up front
-    // for each connection) was 0.4 ms of CPU per export in a profile of a worker draining small jobs.
-    maxPreparedStatements: 1,
-  });
-  // A session-level error (lost socket) is also reported to the running query; this keeps it off
-  // the process's unhandled 'error' path.
-  connection.on('error', () => undefined);
+  const kept = options.sessions?.take(options.connection);
+  let connection = kept ?? newSession(options.connection);
 
   let isClosed = false;
   let isComplete = false;
@@ -65,6 +53,11 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
     if (!isComplete) return dropSession();
+    if (options.sessions) {
+      // Read to the end: the next export may reuse the session, once reset.
+      connection.resume();
+      return options.sessions.keep(options.connection, connection);
+    }
     // COM_QUIT ends the read-only session: nothing was written, so there is nothing to commit.
     await new Promise<void>((resolve) =>
       connection.end((error) => {
@@ -118,9 +111,14 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
   try {
-    // The handshake first: its packet names the server, so that the session's settings need no
-    // SELECT VERSION() round trip (the settings would wait for the handshake anyway).
-    await Promise.race([handshake(connection), stopped]);
+    // A kept session is reset; one that died while kept is replaced by a new one.
+    if (kept && !(await Promise.race([resetSession(kept), stopped]))) {
+      kept.destroy();
+      connection = newSession(options.connection);
+    }
+    // A new session's handshake first: its packet names the server, so that the session's settings
+    // need no SELECT VERSION() round trip (the settings would wait for the handshake anyway).
+    if (connection !== kept) await Promise.race([handshake(connection), stopped]);
     await Promise.race([startReadOnlySession(connection, options.timeoutMs), stopped]);
     const estimatedRows = await Promise.race([estimateRows(connection, options.sql), stopped]);
     // Raw bytes for every value (typeCast: false, then not even a Buffer per value: row-parser.ts):
@@ -186,10 +184,38 @@ async function startReadOnlySession(connection: Connection, timeoutMs: number): 
   // server set to ANSI_QUOTES or NO_BACKSLASH_ESCAPES would read the same text differently.
   const sqlMode =
     "TRIM(BOTH ',' FROM REPLACE(REPLACE(REPLACE(CONCAT(',', @@SESSION.sql_mode, ','), ',ANSI_QUOTES,', ','), ',NO_BACKSLASH_ESCAPES,', ','), ',ANSI,', ','))";
+  // NAMES as the handshake set it (mysql2's utf8mb4 is utf8mb4_general_ci): a reset session's
+  // character set would otherwise be the server's global default.
   await run(
     connection,
-    `SET SESSION ${limit}, SESSION time_zone = '+00:00', SESSION sql_mode = ${sqlMode}, SESSION ${readOnly}`,
+    `SET NAMES utf8mb4 COLLATE utf8mb4_general_ci, SESSION ${limit}, SESSION time_zone = '+00:00', SESSION sql_mode = ${sqlMode}, SESSION ${readOnly}`,
   );
+}
+
+function newSession(options: MysqlConnectionOptions): Connection {
+  const connection = createConnection({
+    ...serverOptions(options),
+    charset: 'utf8mb4',
+    supportBigNumbers: true,
+    bigNumberStrings: true,
+    dateStrings: true,
+    jsonStrings: true,
+    rowsAsArray: true,
+    multipleStatements: false,
+    connectTimeout: 10_000,
+    // Nothing here prepares statements; mysql2's default cache (16,000 slots, allocated up front
+    // for each connection) was 0.4 ms of CPU per export in a profile of a worker draining small jobs.
+    maxPreparedStatements: 1,
+  });
+  // A session-level error (lost socket) is also reported to the running query; this keeps it off
+  // the process's unhandled 'error' path.
+  connection.on('error', () => undefined);
+  return connection;
+}
+
+/** COM_RESET_CONNECTION: true when the server reset the session, false when it is gone. */
+function resetSession(connection: Connection): Promise<boolean> {
+  return new Promise((resolve) => connection.reset((error) => resolve(!error)));
 }
 
 function handshake(connection: Connection): Promise<void> {

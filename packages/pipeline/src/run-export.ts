@@ -1,6 +1,6 @@
 import type { Compression, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
-import { openExportQuery, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import { openExportQuery, type MysqlConnectionOptions, type SessionPool } from '@fluxquery/mysql-source';
 import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -12,6 +12,8 @@ import { createExportKey, createFileName } from './export-names';
 
 export interface ExportDeps {
   mysql: MysqlConnectionOptions;
+  /** A worker's kept MySQL sessions (session-pool.ts); absent: a new session per export. */
+  sessions?: SessionPool;
   storage: Storage;
   logger: Logger;
   /** COMPRESSION: used when the request does not say. */
@@ -60,6 +62,7 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     sql: data.query,
     timeoutMs: limits.timeoutMs,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
+    ...(deps.sessions ? { sessions: deps.sessions } : {}),
   });
   let writer: StorageWriter | undefined;
   const stats = { rows: 0 };

@@ -27,6 +27,8 @@ export interface TestDatabase {
   db: Connection;
   /** Resolves once no query starting with `sqlPrefix` runs in this database; fails after `timeoutMs`. */
   waitUntilNoQuery(sqlPrefix: string, timeoutMs?: number): Promise<void>;
+  /** Waits until the server has no session with this CONNECTION_ID(). */
+  waitUntilNoConnection(id: number, timeoutMs?: number): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -54,6 +56,15 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
         const [rows] = await db.query<RowDataPacket[]>(
           'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE DB = ? AND INFO LIKE ?',
           [name, `${sqlPrefix.replace(/[\\%_]/g, '\\$&')}%`],
+        );
+        return Number(rows[0]?.n) === 0 ? true : undefined;
+      }, timeoutMs);
+    },
+    async waitUntilNoConnection(id, timeoutMs = 5_000) {
+      await waitFor(async () => {
+        const [rows] = await db.query<RowDataPacket[]>(
+          'SELECT COUNT(*) AS n FROM information_schema.PROCESSLIST WHERE ID = ?',
+          [id],
         );
         return Number(rows[0]?.n) === 0 ? true : undefined;
       }, timeoutMs);
