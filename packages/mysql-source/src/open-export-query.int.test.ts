@@ -302,7 +302,7 @@ describe('kept sessions (a worker’s session pool)', () => {
         openExportQuery(options('SELECT CONNECTION_ID()', { sessions })),
         openExportQuery(options('SELECT CONNECTION_ID()', { sessions })),
       ]);
-      const ids = [String((await readAll(a!.batches))[0]![0]), String((await readAll(b!.batches))[0]![0])];
+      const ids = [String((await readAll(a.batches))[0]![0]), String((await readAll(b.batches))[0]![0])];
       expect(ids).toContain(next);
       const [after] = await connectionIds(sessions, 1);
       expect(ids).toContain(after);
