@@ -1,4 +1,4 @@
-import type { RowDataPacket } from 'mysql2';
+import { createConnection, type RowDataPacket } from 'mysql2';
 import type { AppError } from '@fluxquery/errors';
 import { createTestDatabase, testServer, type TestDatabase } from '@fluxquery/testkit';
 import { toQueryError } from './mysql-errors';
@@ -310,6 +310,18 @@ describe('kept sessions (a worker’s session pool)', () => {
     } finally {
       sessions.close();
     }
+  });
+
+  it('replaces a kept session that died before the pool noticed', async () => {
+    const dead = createConnection(testDb.connection);
+    await new Promise<void>((resolve, reject) => dead.connect((error) => (error ? reject(error) : resolve())));
+    dead.destroy();
+    const sessions: SessionPool = {
+      take: () => dead,
+      keep: (_, connection) => connection.destroy(),
+      close: () => undefined,
+    };
+    expect(await text('SELECT 1 + 1', { sessions })).toEqual(['2']);
   });
 
   it('opens a new session when the kept one was closed by the server, or stayed idle too long', async () => {
