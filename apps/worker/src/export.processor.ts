@@ -43,8 +43,7 @@ export async function processExportJob(
 ): Promise<ExportJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   let data: ExportJobData | undefined;
-  const upstream = deps.shutdown && signal ? AbortSignal.any([signal, deps.shutdown]) : (deps.shutdown ?? signal);
-  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, upstream);
+  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, [signal, deps.shutdown]);
   const measure = measureExport(deps.metrics);
   let slot: HeldSlot | undefined;
   try {
