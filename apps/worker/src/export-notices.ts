@@ -45,8 +45,10 @@ export async function tellRequester(
     .catch((error: unknown) =>
       logger.error('delivery.enqueue_failed', { outcome: delivery.outcome, error: describe(error) }),
     );
-  const webhook = deps.enqueueWebhook && webhookFor(id, data, finalStatus(deps, job, data, end));
-  if (!webhook || !deps.enqueueWebhook) return;
+  // The status (with its signed download link) is built only for a request that has a callback_url.
+  if (!deps.enqueueWebhook || !data.callbackUrl) return;
+  const webhook = webhookFor(id, data, finalStatus(deps, job, data, end));
+  if (!webhook) return;
   await deps
     .enqueueWebhook(webhook)
     .catch((error: unknown) =>
