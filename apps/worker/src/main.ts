@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const metrics = createWorkerMetrics();
   const shutdown = new AbortController();
   // Each running export holds one session; a finished one is kept for the next (reset first).
-  const sessions = createSessionPool({ maxIdle: config.workerCount });
+  const sessions = createSessionPool(config.mysql, { maxIdle: config.workerCount });
   const exportWorker = createExportWorker(
     {
       mysql: config.mysql,

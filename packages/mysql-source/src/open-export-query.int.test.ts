@@ -268,7 +268,7 @@ describe('kept sessions (a worker’s session pool)', () => {
   };
 
   it('reuses a finished export’s session, reset: nothing of the last export remains, and its settings are set again', async () => {
-    const sessions = createSessionPool({ maxIdle: 1 });
+    const sessions = createSessionPool(testDb.connection, { maxIdle: 1 });
     try {
       // The last export leaves a user variable and a named lock, and ran with another time limit.
       const [id] = await text(
@@ -286,7 +286,7 @@ describe('kept sessions (a worker’s session pool)', () => {
   });
 
   it('keeps no session whose export did not read to the end, nor one beyond its maximum', async () => {
-    const sessions = createSessionPool({ maxIdle: 1 });
+    const sessions = createSessionPool(testDb.connection, { maxIdle: 1 });
     try {
       const [first] = await connectionIds(sessions, 1);
       const stopped = await openExportQuery(options('SELECT n FROM numbers', { sessions }));
@@ -317,15 +317,16 @@ describe('kept sessions (a worker’s session pool)', () => {
     await new Promise<void>((resolve, reject) => dead.connect((error) => (error ? reject(error) : resolve())));
     dead.destroy();
     const sessions: SessionPool = {
+      connection: testDb.connection,
       take: () => dead,
-      keep: (_, connection) => connection.destroy(),
+      keep: (connection) => connection.destroy(),
       close: () => undefined,
     };
     expect(await text('SELECT 1 + 1', { sessions })).toEqual(['2']);
   });
 
   it('opens a new session when the kept one was closed by the server, or stayed idle too long', async () => {
-    const sessions = createSessionPool({ maxIdle: 1, idleMs: 300 });
+    const sessions = createSessionPool(testDb.connection, { maxIdle: 1, idleMs: 300 });
     try {
       const [first] = await connectionIds(sessions, 1);
       await testDb.db.query(`KILL ${Number(first)}`);

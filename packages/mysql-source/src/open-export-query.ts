@@ -42,7 +42,9 @@ const CLIENT_TIMEOUT_GRACE_MS = 2_000;
  * supportBigNumbers, bigNumberStrings, dateStrings and jsonStrings for any typed read.
  */
 export async function openExportQuery(options: ExportQueryOptions): Promise<ExportQuery> {
-  const kept = options.sessions?.take(options.connection);
+  // A worker's pool serves the exports on its own server and account (the same options object).
+  const sessions = options.sessions?.connection === options.connection ? options.sessions : undefined;
+  const kept = sessions?.take();
   let connection = kept ?? newSession(options.connection);
 
   let isClosed = false;
@@ -53,10 +55,10 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onAbort);
     if (!isComplete) return dropSession();
-    if (options.sessions) {
+    if (sessions) {
       // Read to the end: the next export may reuse the session, once reset.
       connection.resume();
-      return options.sessions.keep(options.connection, connection);
+      return sessions.keep(connection);
     }
     // COM_QUIT ends the read-only session: nothing was written, so there is nothing to commit.
     await new Promise<void>((resolve) =>

@@ -10,16 +10,18 @@ import type { MysqlConnectionOptions } from './server-options';
  * is kept: a cancelled, timed-out or failed export's session is dropped as before.
  */
 export interface SessionPool {
-  /** A kept session for these options (most recently used first), or undefined. Reset it before use. */
-  take(options: MysqlConnectionOptions): Connection | undefined;
+  /** The server and account every kept session is connected to: an export on other options opens its own. */
+  readonly connection: MysqlConnectionOptions;
+  /** The most recently kept session, or undefined. Reset it before use. */
+  take(): Connection | undefined;
   /** Keeps a finished export's session; ends it instead when `maxIdle` are kept already. */
-  keep(options: MysqlConnectionOptions, connection: Connection): void;
+  keep(connection: Connection): void;
   /** Ends every kept session. */
   close(): void;
 }
 
 export interface SessionPoolOptions {
-  /** Sessions kept per set of options: the process's WORKER_COUNT is enough. */
+  /** Sessions kept at most: the process's WORKER_COUNT is enough. */
   maxIdle: number;
   /** A session kept this long unused is ended: idle sessions hold server threads and count against the account's MAX_USER_CONNECTIONS. */
   idleMs?: number;
@@ -33,55 +35,47 @@ interface Kept {
 
 const DEFAULT_IDLE_MS = 5_000;
 
-export function createSessionPool(options: SessionPoolOptions): SessionPool {
+export function createSessionPool(connection: MysqlConnectionOptions, options: SessionPoolOptions): SessionPool {
   const idleMs = options.idleMs ?? DEFAULT_IDLE_MS;
-  const kept = new Map<string, Kept[]>();
-  const keyOf = (connection: MysqlConnectionOptions): string => JSON.stringify(connection);
-  const forget = (key: string, entry: Kept): void => {
+  const kept: Kept[] = [];
+  const forget = (entry: Kept): void => {
     clearTimeout(entry.timer);
     entry.connection.removeListener('end', entry.onLost);
     entry.connection.removeListener('error', entry.onLost);
-    const list = kept.get(key) ?? [];
-    list.splice(list.indexOf(entry), 1);
-    if (list.length === 0) kept.delete(key);
+    kept.splice(kept.indexOf(entry), 1);
   };
-  const end = (connection: Connection): void => connection.end(() => connection.destroy());
+  const end = (session: Connection): void => session.end(() => session.destroy());
 
   return {
-    take(connectionOptions) {
-      const key = keyOf(connectionOptions);
-      const entry = kept.get(key)?.at(-1);
+    connection,
+    take() {
+      const entry = kept.at(-1);
       if (!entry) return undefined;
-      forget(key, entry);
+      forget(entry);
       return entry.connection;
     },
-    keep(connectionOptions, connection) {
-      const key = keyOf(connectionOptions);
-      const list = kept.get(key) ?? [];
-      if (list.length >= options.maxIdle) return end(connection);
+    keep(session) {
+      if (kept.length >= options.maxIdle) return end(session);
       const entry: Kept = {
-        connection,
+        connection: session,
         // A session the server closed (restart, wait_timeout, KILL) leaves the pool at once.
         onLost: () => {
-          forget(key, entry);
-          connection.destroy();
+          forget(entry);
+          session.destroy();
         },
         timer: setTimeout(() => {
-          forget(key, entry);
-          end(connection);
+          forget(entry);
+          end(session);
         }, idleMs).unref(),
       };
-      connection.once('end', entry.onLost);
-      connection.once('error', entry.onLost);
-      list.push(entry);
-      kept.set(key, list);
+      session.once('end', entry.onLost);
+      session.once('error', entry.onLost);
+      kept.push(entry);
     },
     close() {
-      for (const [key, list] of [...kept]) {
-        for (const entry of [...list]) {
-          forget(key, entry);
-          end(entry.connection);
-        }
+      for (const entry of [...kept]) {
+        forget(entry);
+        end(entry.connection);
       }
     },
   };
