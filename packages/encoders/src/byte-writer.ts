@@ -4,6 +4,8 @@ import { XML_ENTITIES } from './spreadsheet-parts';
 export const CHUNK_BYTES = 256 * 1024;
 // Room for the row that crosses CHUNK_BYTES, so a typical chunk needs no reallocation.
 const SLACK_BYTES = 64 * 1024;
+const FIRST_BYTES = 8 * 1024;
+const EMPTY = Buffer.alloc(0);
 const SMALL_COPY_BYTES = 64;
 const SET_COPY_BYTES = 12;
 // For bytesEscapingXml: 1 where a byte is copied as it is; the rest are escaped, dropped or checked.
@@ -29,8 +31,11 @@ const JSON_PLAIN = new Uint8Array(256).map((_, b) => (JSON_ESCAPES[b] ? 0 : 1));
  * string creation, UTF-8 decode and encode, and the garbage they leave were half the CPU).
  */
 export class ByteWriter {
-  private buf = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+  // A small export's whole file fits the first few KiB; a chunk's worth is allocated only once the
+  // output has shown that it is large (after the first chunk was taken), and never after the last.
+  private buf = EMPTY;
   private pos = 0;
+  private nextSize = FIRST_BYTES;
 
   get length(): number {
     return this.pos;
@@ -39,7 +44,7 @@ export class ByteWriter {
   /** Makes room for n more bytes. */
   reserve(n: number): void {
     if (this.pos + n <= this.buf.length) return;
-    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.pos + n));
+    const next = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.nextSize, this.pos + n));
     this.buf.copy(next, 0, 0, this.pos);
     this.buf = next;
   }
@@ -198,11 +203,12 @@ export class ByteWriter {
     this.pos += this.buf.write(text, this.pos, 'utf8');
   }
 
-  /** Hands over what was written and starts a fresh buffer (the old one now belongs to the reader). */
+  /** Hands over what was written (it now belongs to the reader); the next write starts a fresh buffer. */
   take(): Buffer {
     const chunk = this.buf.subarray(0, this.pos);
-    this.buf = Buffer.allocUnsafe(CHUNK_BYTES + SLACK_BYTES);
+    this.buf = EMPTY;
     this.pos = 0;
+    this.nextSize = CHUNK_BYTES + SLACK_BYTES;
     return chunk;
   }
 }

@@ -1,6 +1,9 @@
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { createLocalStorage } from './local-storage';
 import { describeStorageContract } from './storage.contract';
 
@@ -26,8 +29,9 @@ describe('local storage', () => {
   it('keeps partial files out of the export folder, and sweeps old ones', async () => {
     const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
     const storage = createLocalStorage({ root });
+    await storage.check();
     const writer = await storage.createWriter('x.csv', { contentType: 'text/csv', fileName: 'x.csv' });
-    writer.stream.write('partial');
+    writer.stream.write(randomBytes(300 * 1024));
     expect((await readdir(root)).filter((n) => !n.startsWith('.'))).toEqual([]);
     await writer.abort();
 
@@ -61,15 +65,40 @@ describe('local storage', () => {
     const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
     const storage = createLocalStorage({ root });
     const options = { contentType: 'text/csv', fileName: 'x.csv' };
+    // Past the 256 KiB a file may be held in memory: both are on disk, unfinished.
     const dead = await storage.createWriter('a.csv', { ...options, owner: 'job-1' });
-    dead.stream.write('left by a killed worker');
+    dead.stream.write(randomBytes(300 * 1024));
     const other = await storage.createWriter('b.csv', { ...options, owner: 'job-2' });
-    other.stream.write('another job, still running');
+    other.stream.write(randomBytes(300 * 1024));
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(await storage.discardUnfinished('job-1')).toBe(1);
     expect((await readdir(path.join(root, '.partial'))).map((n) => n.split('~')[0])).toEqual(['job-2']);
     await other.abort();
     dead.stream.destroy();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('writes a small file only when it ends, and one that grows past the held size in order', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
+    const storage = createLocalStorage({ root });
+    await storage.check();
+    const options = { contentType: 'text/csv', fileName: 'x.csv' };
+    const small = await storage.createWriter('2026-12-01/small.csv', { ...options, owner: 'job-1' });
+    small.stream.write('one\n');
+    small.stream.write('1\n');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(await listFiles(root)).toEqual([]);
+    small.stream.end();
+    expect(await small.commit({ sha256: '' })).toMatchObject({ bytes: 6 });
+    expect(await readFile(path.join(root, '2026-12-01/small.csv'), 'latin1')).toBe('one\n1\n');
+
+    // 5 KiB pieces: the file is opened at the 52nd, with the 51 held ones written first.
+    const pieces = Array.from({ length: 120 }, () => randomBytes(5 * 1024));
+    const grown = await storage.createWriter('2026-12-01/grown.csv', options);
+    await pipeline(Readable.from(pieces), grown.stream);
+    expect(await grown.commit({ sha256: '' })).toMatchObject({ bytes: 120 * 5 * 1024 });
+    expect((await readFile(path.join(root, '2026-12-01/grown.csv'))).equals(Buffer.concat(pieces))).toBe(true);
+    expect(await listFiles(root)).toEqual(['2026-12-01/grown.csv', '2026-12-01/small.csv']);
     await rm(root, { recursive: true, force: true });
   });
 

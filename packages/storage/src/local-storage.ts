@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { access, constants, mkdir, open, readdir, rename, rmdir, stat, unlink } from 'node:fs/promises';
+import { createReadStream, mkdirSync, renameSync } from 'node:fs';
+import { access, constants, mkdir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { isMissingFolder, PartialFile } from './partial-file';
 import { assertSafeKey, type Storage, type StorageWriter } from './storage';
 
 // Unfinished files live here, on the same file system as the finished ones, so that the final
 // rename is atomic and a reader never sees half a file.
 const PARTIAL_DIR = '.partial';
-const WRITE_BUFFER_BYTES = 1024 * 1024;
 // Export keys start with the day they were written (export-names.ts); retention walks these folders.
 const DAY_FOLDER = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,26 +36,26 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
   return {
     kind: 'local',
 
+    // async with nothing to wait for: the file is opened by its first write to disk (partial-file.ts),
+    // and an unsafe key still rejects, as in every store.
+    // eslint-disable-next-line @typescript-eslint/require-await
     async createWriter(key, options): Promise<StorageWriter> {
       const finalPath = resolveKey(key);
-      const partialPath = path.join(partialDir, `${partialPrefix(options.owner)}${randomUUID()}.partial`);
-      // Folders are made only when a call finds one missing (check() made .partial; retention
-      // removes empty day folders): a worker draining small exports made two mkdir calls (each with
-      // a stat) per file, which found the folder there every time.
-      const handle = await whenFolderMissing(
-        () => open(partialPath, 'wx'),
-        () => mkdir(partialDir, { recursive: true }),
-      );
-      // flush: fsync before close, so a crash after the rename cannot leave a short file.
-      const stream = createWriteStream(partialPath, { fd: handle, highWaterMark: WRITE_BUFFER_BYTES, flush: true });
+      const stream = new PartialFile(path.join(partialDir, `${partialPrefix(options.owner)}${randomUUID()}.partial`));
       return {
         stream,
         async commit() {
           if (!stream.closed) await finished(stream);
-          await whenFolderMissing(
-            () => rename(partialPath, finalPath),
-            () => mkdir(path.dirname(finalPath), { recursive: true }),
-          );
+          // Synchronous, as the small file's own calls (partial-file.ts): a rename within one
+          // folder tree waits for no data. The day folder is made only when the rename finds it
+          // missing (first file of a day; retention removes empty ones).
+          try {
+            renameSync(stream.filePath, finalPath);
+          } catch (error) {
+            if (!isMissingFolder(error)) throw error;
+            mkdirSync(path.dirname(finalPath), { recursive: true });
+            renameSync(stream.filePath, finalPath);
+          }
           return { key, location: finalPath, bytes: stream.bytesWritten };
         },
         async abort() {
@@ -67,7 +67,7 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
             stream.destroy();
             await closed;
           }
-          await unlink(partialPath).catch(ignoreMissing);
+          await unlink(stream.filePath).catch(ignoreMissing);
         },
       };
     },
@@ -145,17 +145,6 @@ function partialPrefix(owner: string | undefined): string {
   if (owner === undefined) return '';
   if (!/^[A-Za-z0-9-]{1,100}$/.test(owner)) throw new Error(`unsafe owner: ${JSON.stringify(owner)}`);
   return `${owner}~`;
-}
-
-/** Runs `action`; when it fails for a missing folder (ENOENT), makes the folder and runs it once more. */
-async function whenFolderMissing<T>(action: () => Promise<T>, makeFolder: () => Promise<unknown>): Promise<T> {
-  try {
-    return await action();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await makeFolder();
-    return action();
-  }
 }
 
 function ignoreMissing(error: NodeJS.ErrnoException): void {
