@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, readlink, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -14,6 +14,14 @@ async function listFiles(root: string): Promise<string[]> {
     .filter((entry) => entry.isFile())
     .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)))
     .sort();
+}
+
+/** This process's open file descriptors on files under `root` (Linux). */
+async function openFilesUnder(root: string): Promise<string[]> {
+  const targets = await Promise.all(
+    (await readdir('/proc/self/fd')).map((fd) => readlink(`/proc/self/fd/${fd}`).catch(() => '')),
+  );
+  return targets.filter((target) => target.startsWith(root));
 }
 
 describeStorageContract('local', async () => {
@@ -99,6 +107,24 @@ describe('local storage', () => {
     expect(await grown.commit({ sha256: '' })).toMatchObject({ bytes: 120 * 5 * 1024 });
     expect((await readFile(path.join(root, '2026-12-01/grown.csv'))).equals(Buffer.concat(pieces))).toBe(true);
     expect(await listFiles(root)).toEqual(['2026-12-01/grown.csv', '2026-12-01/small.csv']);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('closes the file when aborted while its first write to disk is under way, and leaves nothing', async () => {
+    const root = await mkdtemp(path.join(tmpdir(), 'fq-storage-'));
+    const storage = createLocalStorage({ root });
+    await storage.check();
+    for (let i = 0; i < 20; i += 1) {
+      const writer = await storage.createWriter(`2026-12-01/big-${i}.csv`, {
+        contentType: 'text/csv',
+        fileName: 'x.csv',
+      });
+      writer.stream.write(randomBytes(300 * 1024));
+      if (i % 2 === 1) await new Promise((resolve) => setImmediate(resolve));
+      await writer.abort();
+    }
+    expect(await listFiles(root)).toEqual([]);
+    expect(await openFilesUnder(root)).toEqual([]);
     await rm(root, { recursive: true, force: true });
   });
 

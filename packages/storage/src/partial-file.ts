@@ -15,6 +15,7 @@ const WRITE_BUFFER_BYTES = 1024 * 1024;
 
 const openAsync = promisify(open);
 const writevAsync = promisify(writev);
+const fsyncAsync = promisify(fsync);
 
 /**
  * An unfinished file (in `.partial/`), created on first write to disk, never over an existing one.
@@ -26,6 +27,9 @@ export class PartialFile extends Writable {
   private fd: number | undefined;
   private held: Buffer[] = [];
   private heldBytes = 0;
+  // The open, write or fsync on the thread pool, if one is under way: the file is closed only
+  // after it, or a write could land in another file that reused the descriptor.
+  private io: Promise<void> | undefined;
 
   constructor(readonly filePath: string) {
     super({ highWaterMark: WRITE_BUFFER_BYTES });
@@ -41,7 +45,7 @@ export class PartialFile extends Writable {
       callback();
       return;
     }
-    this.writeOut(buffers).then(() => callback(), callback);
+    this.track(this.writeOut(buffers), callback);
   }
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
@@ -58,21 +62,39 @@ export class PartialFile extends Writable {
         return;
       }
     }
-    fsync(this.fd, (error) => callback(error));
+    this.track(fsyncAsync(this.fd), callback);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    const fd = this.fd;
-    this.fd = undefined;
     this.takeHeld();
-    try {
-      // A close after the fsync has nothing left to wait for.
-      if (fd !== undefined) closeSync(fd);
-    } catch (closeError) {
-      callback(error ?? (closeError as Error));
-      return;
-    }
-    callback(error);
+    const close = (): void => {
+      const fd = this.fd;
+      this.fd = undefined;
+      try {
+        // After the fsync (or an abort) a close has nothing left to wait for.
+        if (fd !== undefined) closeSync(fd);
+      } catch (closeError) {
+        callback(error ?? (closeError as Error));
+        return;
+      }
+      callback(error);
+    };
+    if (this.io) void this.io.then(close, close);
+    else close();
+  }
+
+  private track(io: Promise<void>, callback: (error?: Error | null) => void): void {
+    this.io = io;
+    io.then(
+      () => {
+        this.io = undefined;
+        callback();
+      },
+      (error: Error) => {
+        this.io = undefined;
+        callback(error);
+      },
+    );
   }
 
   private async writeOut(buffers: Buffer[]): Promise<void> {
