@@ -103,7 +103,7 @@ export class PartialFile extends Writable {
       buffers = [...this.takeHeld(), ...buffers];
     }
     let rest = buffers;
-    while (rest.length > 0) rest = after(rest, (await writevAsync(this.fd, rest)).bytesWritten);
+    while (rest.length > 0) rest = unwritten(rest, (await writevAsync(this.fd, rest)).bytesWritten);
   }
 
   private takeHeld(): Buffer[] {
@@ -136,11 +136,11 @@ async function openNew(file: string): Promise<number> {
 
 function writeAllSync(fd: number, buffers: Buffer[]): void {
   let rest = buffers;
-  while (rest.length > 0) rest = after(rest, writevSync(fd, rest));
+  while (rest.length > 0) rest = unwritten(rest, writevSync(fd, rest));
 }
 
 /** What is left of `buffers` once the first `written` bytes went out (a write may be short). */
-function after(buffers: Buffer[], written: number): Buffer[] {
+export function unwritten(buffers: Buffer[], written: number): Buffer[] {
   let skip = written;
   let index = 0;
   while (index < buffers.length && skip >= buffers[index]!.length) skip -= buffers[index++]!.length;
