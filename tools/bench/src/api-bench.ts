@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-table';
 import { cpuSecondsByProcess, describeCpuBetween } from './cpu-usage';
+import { waitForQuietFileSystem } from './quiet-file-system';
 import { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';
 
 // Where the CPU goes while workers drain: every process of the service, and what it leans on.
@@ -41,6 +42,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig();
+  await waitForQuietFileSystem();
   await prepareBenchDatabase(config.mysql, 0);
   const service = await startServiceUnderTest(config.mysql, BENCH_DATABASE, {
     workers: 0,

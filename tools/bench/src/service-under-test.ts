@@ -8,6 +8,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RunResult } from './measure';
+import { noteDeletedFiles } from './quiet-file-system';
 
 const ROOT = path.join(__dirname, '../../..');
 const READER = { user: 'fq_bench_reader', password: randomBytes(12).toString('hex') };
@@ -133,6 +134,7 @@ export async function startServiceUnderTest(
     async close() {
       await stop([api, ...workers.splice(0)]);
       await rm(storage, { recursive: true, force: true });
+      await noteDeletedFiles();
     },
   };
 }
