@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const exports = queueFor('export', connection, prefix);
   const deliveries = queueFor('delivery', connection, prefix);
   const jobs = Number(values.jobs);
+  const children: ReturnType<typeof fork>[] = [];
   try {
     await exports.setGlobalConcurrency(4);
     await exports.pause();
@@ -36,9 +37,9 @@ async function main(): Promise<void> {
         Array.from({ length: Math.min(100, jobs - sent) }, () => ({ name: 'export', data: PAYLOAD })),
       );
     }
-    const children = Array.from({ length: Number(values.workers) }, () =>
-      fork(__filename, ['--child', prefix], { stdio: 'inherit' }),
-    );
+    for (let i = 0; i < Number(values.workers); i += 1) {
+      children.push(fork(__filename, ['--child', prefix], { stdio: 'inherit' }));
+    }
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     const match = { workers: new RegExp(`bullmq-floor\\.js --child ${prefix}`), redis: /redis-server/ };
     const before = cpuSecondsByProcess(match);
@@ -56,8 +57,8 @@ async function main(): Promise<void> {
         `${Math.round(jobs / seconds)} jobs/s; CPU a job: workers ${perJob('workers').toFixed(2)} ms, ` +
         `redis ${perJob('redis').toFixed(2)} ms\n`,
     );
-    for (const child of children) child.kill();
   } finally {
+    for (const child of children) child.kill();
     await exports.obliterate({ force: true }).catch(() => undefined);
     await deliveries.obliterate({ force: true }).catch(() => undefined);
     await Promise.all([exports.close(), deliveries.close()]);
