@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { createReadStream, mkdirSync, renameSync } from 'node:fs';
+import { createReadStream, renameSync } from 'node:fs';
 import { access, constants, mkdir, readdir, rmdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { isMissingFolder, PartialFile } from './partial-file';
+import { inFolderOf, isMissing, PartialFile } from './partial-file';
 import { assertSafeKey, type Storage, type StorageWriter } from './storage';
 
 // Unfinished files live here, on the same file system as the finished ones, so that the final
@@ -49,13 +49,7 @@ export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
           // Synchronous, as the small file's own calls (partial-file.ts): a rename within one
           // folder tree waits for no data. The day folder is made only when the rename finds it
           // missing (first file of a day; retention removes empty ones).
-          try {
-            renameSync(stream.filePath, finalPath);
-          } catch (error) {
-            if (!isMissingFolder(error)) throw error;
-            mkdirSync(path.dirname(finalPath), { recursive: true });
-            renameSync(stream.filePath, finalPath);
-          }
+          inFolderOf(finalPath, () => renameSync(stream.filePath, finalPath));
           return { key, location: finalPath, bytes: stream.bytesWritten };
         },
         async abort() {
@@ -147,6 +141,6 @@ function partialPrefix(owner: string | undefined): string {
   return `${owner}~`;
 }
 
-function ignoreMissing(error: NodeJS.ErrnoException): void {
-  if (error.code !== 'ENOENT') throw error;
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) throw error;
 }

@@ -55,7 +55,7 @@ export class PartialFile extends Writable {
   override _final(callback: (error?: Error | null) => void): void {
     if (this.fd === undefined) {
       try {
-        this.fd = openNewSync(this.filePath);
+        this.fd = inFolderOf(this.filePath, () => openSync(this.filePath, 'wx'));
         writeAllSync(this.fd, this.takeHeld());
       } catch (error) {
         callback(error as Error);
@@ -114,13 +114,14 @@ export class PartialFile extends Writable {
   }
 }
 
-function openNewSync(file: string): number {
+/** Runs `action` on `file`; when its folder is missing (ENOENT), makes the folder and runs it once more. */
+export function inFolderOf<T>(file: string, action: () => T): T {
   try {
-    return openSync(file, 'wx');
+    return action();
   } catch (error) {
-    if (!isMissingFolder(error)) throw error;
+    if (!isMissing(error)) throw error;
     mkdirSync(path.dirname(file), { recursive: true });
-    return openSync(file, 'wx');
+    return action();
   }
 }
 
@@ -128,7 +129,7 @@ async function openNew(file: string): Promise<number> {
   try {
     return await openAsync(file, 'wx');
   } catch (error) {
-    if (!isMissingFolder(error)) throw error;
+    if (!isMissing(error)) throw error;
     await mkdir(path.dirname(file), { recursive: true });
     return openAsync(file, 'wx');
   }
@@ -149,6 +150,7 @@ export function unwritten(buffers: Buffer[], written: number): Buffer[] {
   return rest;
 }
 
-export function isMissingFolder(error: unknown): boolean {
+/** ENOENT: the file, or the folder it should be in, is not there. */
+export function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException).code === 'ENOENT';
 }
