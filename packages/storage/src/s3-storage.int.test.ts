@@ -1,8 +1,9 @@
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { startTestS3, type TestS3 } from '@fluxquery/testkit';
 import { createHash, randomBytes } from 'node:crypto';
+import { once } from 'node:events';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { createS3Storage, explainS3Error, type S3Storage } from './s3-storage';
 import { describeStorageContract } from './storage.contract';
 
@@ -162,6 +163,77 @@ describe('s3 storage', () => {
     } finally {
       await failing.close();
     }
+  });
+
+  describe('while the store is slow to take parts', () => {
+    let slow: TestS3;
+    let held: (() => void)[];
+    let holding: boolean;
+    beforeEach(async () => {
+      held = [];
+      holding = true;
+      slow = await startTestS3({
+        intercept(req, _res, pass) {
+          if (!(holding && req.method === 'PUT' && req.url?.includes('partNumber='))) return false;
+          held.push(pass);
+          return true;
+        },
+      });
+    });
+    afterEach(async () => slow.close());
+
+    /** Writes `body` in 256 KiB pieces as fast as the writer takes them; counts what it took. */
+    function writeAll(stream: NodeJS.WritableStream, body: Buffer): { accepted: () => number; done: Promise<void> } {
+      let accepted = 0;
+      const done = (async () => {
+        for (let offset = 0; offset < body.length; offset += 256 * 1024) {
+          const piece = body.subarray(offset, offset + 256 * 1024);
+          accepted += piece.length;
+          if (!stream.write(piece)) await once(stream, 'drain');
+        }
+        stream.end();
+        await finished(stream);
+      })();
+      return { accepted: () => accepted, done };
+    }
+
+    async function heldParts(count: number): Promise<void> {
+      while (held.length < count) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+
+    it('takes no more than the parts in flight and one more, then stores every byte', async () => {
+      // 5 MiB parts, 2 at once
+      const writer = await s3Storage(slow).createWriter('slow.bin', { contentType: 'text/csv', fileName: 's.csv' });
+      const body = randomBytes(32 * MiB);
+      const writing = writeAll(writer.stream, body);
+      await heldParts(2);
+      expect(held).toHaveLength(2);
+      // Two parts held by the store, a third gathered, and the pieces that filled it and the writable's buffer.
+      expect(writing.accepted()).toBeGreaterThanOrEqual(15 * MiB);
+      expect(writing.accepted()).toBeLessThanOrEqual(15 * MiB + 512 * 1024);
+      holding = false;
+      held.forEach((pass) => pass());
+      await writing.done;
+      await writer.commit({ sha256: 'x' });
+      const got = await slow.client.send(new GetObjectCommand({ Bucket: slow.bucket, Key: 'exports/slow.bin' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+    });
+
+    it('cancels the parts under way on abort, without waiting for the store, and leaves no object', async () => {
+      const writer = await s3Storage(slow).createWriter('abandoned.bin', {
+        contentType: 'text/csv',
+        fileName: 'a.csv',
+      });
+      const writing = writeAll(writer.stream, randomBytes(32 * MiB));
+      writing.done.catch(() => undefined);
+      await heldParts(2);
+      const started = Date.now();
+      // s3rver has no AbortMultipartUpload: the abort reports that, and nothing else.
+      await expect(writer.abort()).rejects.toThrow(/AbortMultipartUpload/);
+      expect(Date.now() - started).toBeLessThan(2_000);
+      expect(await listKeys(slow)).toEqual([]);
+    });
   });
 
   it('explains a missing bucket and an unreachable endpoint at start-up', async () => {

@@ -8,9 +8,9 @@ import {
   S3Client,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { S3Upload } from './s3-upload';
 import { assertSafeKey, contentDisposition, type Storage, type StorageWriter, type WriteOptions } from './storage';
 
 export interface S3StorageOptions {
@@ -59,25 +59,18 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
     async createWriter(key, writeOptions): Promise<StorageWriter> {
       const Key = objectKey(key);
       const headers = objectHeaders(writeOptions);
-      const stream = new PassThrough();
-      const upload = new Upload({
+      const upload = new S3Upload({
         client,
-        params: { Bucket, Key, Body: stream, ...headers, ...encryption },
+        params: { Bucket, Key, ...headers, ...encryption },
         partSize: options.partSizeBytes,
         queueSize: options.queueSize,
-        // We abort ourselves: lib-storage's own abort would replace the original error with the
-        // abort's (and some S3-compatible stores do not implement AbortMultipartUpload at all).
-        leavePartsOnError: true,
       });
-      const done = upload.done();
-      // A part that fails to upload must stop the export at once: nobody would read the stream again.
-      done.catch((error: unknown) => stream.destroy(error instanceof Error ? error : new Error(String(error))));
       let isCommitted = false;
 
       return {
-        stream,
+        stream: upload,
         async commit(info) {
-          await done;
+          await upload.complete();
           const bytes = await headSize(client, Bucket, Key);
           if (bytes <= MAX_COPY_BYTES) {
             // The digest is known only now; a copy onto itself sets it as metadata (S3 metadata cannot be edited in place).
@@ -97,9 +90,8 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
           return { key, location: `s3://${Bucket}/${Key}`, bytes };
         },
         async abort() {
-          stream.destroy();
-          await upload.abort();
-          await done.catch(() => undefined);
+          upload.destroy();
+          await upload.settled();
           const problems: string[] = [];
           if (upload.uploadId) {
             await client

@@ -19,8 +19,11 @@ export interface TestS3 {
 }
 
 export interface TestS3Options {
-  /** Answers a request instead of s3rver when it returns true: a way to make S3 fail for real, mid-upload. */
-  intercept?(req: IncomingMessage, res: ServerResponse): boolean;
+  /**
+   * Answers a request instead of s3rver when it returns true: a way to make S3 fail for real,
+   * mid-upload. `pass` hands the request to s3rver after all, later: a way to make S3 slow.
+   */
+  intercept?(req: IncomingMessage, res: ServerResponse, pass: () => void): boolean;
 }
 
 /** A real S3-compatible server (s3rver) on 127.0.0.1, with one empty bucket, in this process. */
@@ -35,8 +38,9 @@ export async function startTestS3(options: TestS3Options = {}): Promise<TestS3> 
   const server = createServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
     requestHeaders.push(req.headers);
-    if (options.intercept?.(req, res)) return;
-    void handle(req, res);
+    const pass = (): void => void handle(req, res);
+    if (options.intercept?.(req, res, pass)) return;
+    pass();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
