@@ -10,7 +10,7 @@ import {
 } from '@fluxquery/export-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
-import { watchForCancel } from './cancel-watch';
+import { watchForCancel, type CancelWatch } from './cancel-watch';
 import { measureExport } from './export-metrics';
 import { tellRequester, type NoticeDeps } from './export-notices';
 import { holdKeySlot, type HeldSlot } from './key-slot';
@@ -43,26 +43,34 @@ export async function processExportJob(
 ): Promise<ExportJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   let data: ExportJobData | undefined;
-  const cancel = await watchForCancel(deps.cancelFlags, String(job.id), logger, [signal, deps.shutdown]);
+  // The cancel flag's first check and the key's slot are asked for at once: one round trip to
+  // Redis, not two, on every job.
+  const watching = watchForCancel(deps.cancelFlags, String(job.id), logger, [signal, deps.shutdown]);
   const measure = measureExport(deps.metrics);
   let slot: HeldSlot | undefined;
+  let releasing: Promise<void> | undefined;
+  // Freed as soon as the export has ended, while the requester is being told.
+  const releaseSlot = (): Promise<void> => (releasing ??= slot?.release() ?? Promise.resolve());
   try {
     const checked = checkExportJob(deps, job.id, job.data);
     data = checked;
     const keyId = checked.keyId ?? DEFAULT_KEY_ID;
-    // Cancelled while it waited: no query runs at all.
+    const limited = deps.keySlots && job.id && token ? { slots: deps.keySlots, jobId: job.id, token } : undefined;
+    let cancel: CancelWatch;
+    [cancel, slot] = await Promise.all([
+      watching,
+      limited && holdKeySlot(limited.slots, keyId, limited.jobId, maxConcurrentFor(deps, keyId)),
+    ]);
+    // Cancelled while it waited: no query runs at all (a slot just taken is freed below).
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
-    if (deps.keySlots && job.id && token) {
-      slot = await holdKeySlot(deps.keySlots, keyId, job.id, maxConcurrentFor(deps, keyId));
-      if (!slot) {
-        // The key already runs its maximum: the job waits, as a delayed job, until one of the key's
-        // exports ends (which promotes it at once) or PARK_MS passes. No attempt is spent.
-        await deps.keySlots.park(keyId, job.id);
-        logger.info('export.parked', { keyId, reason: 'max_concurrent_exports' });
-        deps.metrics?.parked.inc({ key: keyId });
-        await job.moveToDelayed(Date.now() + PARK_MS, token);
-        throw new DelayedError();
-      }
+    if (limited && !slot) {
+      // The key already runs its maximum: the job waits, as a delayed job, until one of the key's
+      // exports ends (which promotes it at once) or PARK_MS passes. No attempt is spent.
+      await limited.slots.park(keyId, limited.jobId);
+      logger.info('export.parked', { keyId, reason: 'max_concurrent_exports' });
+      deps.metrics?.parked.inc({ key: keyId });
+      await job.moveToDelayed(Date.now() + PARK_MS, limited.token);
+      throw new DelayedError();
     }
     measure.started(keyId);
     logger.info('export.started', { format: data.format, requestId: data.requestId });
@@ -76,7 +84,7 @@ export async function processExportJob(
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);
-    await tellRequester(deps, logger, job, checked, { result });
+    await Promise.all([tellRequester(deps, logger, job, checked, { result }), releaseSlot()]);
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
@@ -102,12 +110,13 @@ export async function processExportJob(
     });
     measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (isFinal && data) await tellRequester(deps, logger, job, data, { failure: appError });
+    if (isFinal && data)
+      await Promise.all([tellRequester(deps, logger, job, data, { failure: appError }), releaseSlot()]);
     throw toJobFailure(appError);
   } finally {
-    cancel.stop();
+    (await watching).stop();
     measure.ended();
-    await slot?.release();
+    await releaseSlot();
   }
 }
 
