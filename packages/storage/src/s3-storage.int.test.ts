@@ -76,6 +76,26 @@ describe('s3 storage', () => {
     expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
   });
 
+  it("keeps every upload's bytes when uploads run at once and reuse the part buffers others handed back", async () => {
+    const storage = s3Storage(s3);
+    const upload = async (key: string, body: Buffer): Promise<void> => {
+      const writer = await storage.createWriter(key, { contentType: 'text/csv', fileName: 'x.csv' });
+      const pieces = Array.from({ length: Math.ceil(body.length / MiB) }, (_, i) =>
+        body.subarray(i * MiB, (i + 1) * MiB),
+      );
+      await pipeline(Readable.from(pieces), writer.stream);
+      await writer.commit({ sha256: 'x' });
+    };
+    const bodies = [0, 1, 2, 3, 4, 5].map(() => randomBytes(11 * MiB + 7));
+    for (const round of [0, 3]) {
+      await Promise.all([0, 1, 2].map((i) => upload(`reuse-${round + i}.bin`, bodies[round + i]!)));
+    }
+    for (const [i, body] of bodies.entries()) {
+      const got = await s3.client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `exports/reuse-${i}.bin` }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(body)).toBe(true);
+    }
+  });
+
   it('presigns a download that works without credentials, and stops working when it expires', async () => {
     const storage = s3Storage(s3);
     const writer = await storage.createWriter('signed.csv', { contentType: 'text/csv', fileName: 'report.csv' });

@@ -14,6 +14,26 @@ import { Writable } from 'node:stream';
 // S3 refuses a multipart upload of more parts.
 const MAX_PARTS = 10_000;
 
+/**
+ * Part buffers that finished uploads handed back, for the next upload in this process, by size. A
+ * part buffer lives as long as its upload, so V8 moves it to its old generation, where a dead one
+ * is freed only by a full collection: a worker that took new buffers for every upload held earlier
+ * uploads' too, and crept from 193 to 237 MB over eight 1 M-row CSV exports to S3 in one process
+ * (2026-12-02). One upload's worth (`queueSize` buffers) is kept.
+ */
+const idleBuffers = new Map<number, Buffer[]>();
+
+function takeIdleBuffer(size: number): Buffer | undefined {
+  return idleBuffers.get(size)?.pop();
+}
+
+function handBackBuffers(buffers: Buffer[], size: number, keep: number): void {
+  const idle = idleBuffers.get(size) ?? [];
+  idleBuffers.set(size, idle);
+  while (buffers.length > 0 && idle.length < keep) idle.push(buffers.pop()!);
+  buffers.length = 0;
+}
+
 export interface S3UploadOptions {
   client: S3Client;
   /** Bucket, Key, and the headers and encryption the object is created with. */
@@ -76,6 +96,7 @@ export class S3Upload extends Writable {
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
     this.cancel.abort();
+    this.handBackSpare();
     callback(error);
   }
 
@@ -84,7 +105,7 @@ export class S3Upload extends Writable {
    * visible under the key before.
    */
   async complete(): Promise<void> {
-    this.finishing ??= this.finish();
+    this.finishing ??= this.finish().finally(() => this.handBackSpare());
     await this.finishing;
   }
 
@@ -101,8 +122,7 @@ export class S3Upload extends Writable {
     const { client, params } = this.options;
     const request = { abortSignal: this.cancel.signal };
     this.throwIfFailed();
-    if (!this.writableFinished || this.destroyed)
-      throw new Error('the upload is complete only once its stream finished');
+    if (!this.writableFinished) throw new Error('the upload is complete only once its stream finished');
     if (!this.creating) {
       const body = this.gathered.length === 1 ? this.gathered[0]! : Buffer.concat(this.gathered);
       await client.send(new PutObjectCommand({ ...params, Body: body }), request);
@@ -132,7 +152,8 @@ export class S3Upload extends Writable {
         `the file is larger than S3 takes in ${MAX_PARTS} parts of S3_PART_SIZE (${this.options.partSize} bytes): raise S3_PART_SIZE`,
       );
     }
-    const buffer = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.options.partSize);
+    const { partSize } = this.options;
+    const buffer = this.spare.pop() ?? takeIdleBuffer(partSize) ?? Buffer.allocUnsafeSlow(partSize);
     this.copyGathered(buffer, bytes);
     const uploadId = await this.createUpload();
     const uploading: Promise<void> = this.uploadPart(uploadId, partNumber, buffer.subarray(0, bytes))
@@ -188,6 +209,11 @@ export class S3Upload extends Writable {
     this.gatheredBytes -= bytes;
   }
 
+  /** The buffers of the parts already stored, for the next upload: no request holds them any more. */
+  private handBackSpare(): void {
+    handBackBuffers(this.spare, this.options.partSize, this.options.queueSize);
+  }
+
   private fail(error: unknown): void {
     this.failure ??= error instanceof Error ? error : new Error(String(error));
     this.destroy(this.failure);
@@ -195,5 +221,6 @@ export class S3Upload extends Writable {
 
   private throwIfFailed(): void {
     if (this.failure) throw this.failure;
+    if (this.destroyed) throw new Error('the upload was stopped');
   }
 }
