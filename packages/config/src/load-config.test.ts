@@ -182,7 +182,7 @@ describe('storage, mail and download links', () => {
       forcePathStyle: true,
       prefix: 'exports/',
       partSizeBytes: 8 * 1024 * 1024,
-      queueSize: 4,
+      queueSize: 2,
       sse: { type: 'aws:kms', kmsKeyId: 'alias/exports' },
     });
   });

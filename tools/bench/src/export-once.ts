@@ -51,7 +51,7 @@ interface S3Target {
   bucket: string;
 }
 
-/** S3 as production configures it by default: 8 MiB parts, 4 in flight (S3_PART_SIZE, S3_UPLOAD_CONCURRENCY). */
+/** S3 as production configures it by default: 8 MiB parts, 2 in flight (S3_PART_SIZE, S3_UPLOAD_CONCURRENCY). */
 function s3Storage(target: S3Target): Storage {
   const client = new S3Client({
     endpoint: target.endpoint,
@@ -66,7 +66,7 @@ function s3Storage(target: S3Target): Storage {
     bucket: target.bucket,
     prefix: 'bench/',
     partSizeBytes: 8 * 1024 ** 2,
-    queueSize: 4,
+    queueSize: 2,
     client,
   });
 }
