@@ -53,8 +53,9 @@ export interface S3UploadOptions {
  * next part's, so every part made 16 MiB of garbage at the default 8 MiB that V8 freed late: a
  * 1 M-row CSV export to S3 peaked at 216–221 MB against 117 MB to local disk (2026-12-02), over the
  * workers' 200 MB bound. Here a part is copied into one of at most `queueSize` buffers, reused
- * for the whole upload, and a write waits while all of them are in flight: at most
- * `partSize × (queueSize + 1)` bytes are held (the part being gathered, and those uploading).
+ * for the whole upload (and then by the next one), and a write waits while all of them are in
+ * flight: at most `partSize × (queueSize + 1)` bytes are held (the part being gathered, and those
+ * uploading).
  *
  * The object is made by `complete()`, after the stream finished. An error from any request
  * destroys the stream with that error, so the export stops at once; a part that fails after the
