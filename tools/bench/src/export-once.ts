@@ -1,3 +1,4 @@
+import { loadConfig } from '@fluxquery/config';
 import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -51,8 +52,18 @@ interface S3Target {
   bucket: string;
 }
 
-/** S3 as production configures it by default: 8 MiB parts, 2 in flight (S3_PART_SIZE, S3_UPLOAD_CONCURRENCY). */
+/** S3 with production's defaults for everything but the address (S3_PART_SIZE, S3_UPLOAD_CONCURRENCY, …). */
 function s3Storage(target: S3Target): Storage {
+  const { storage } = loadConfig({
+    ...process.env,
+    STORAGE_TYPE: 's3',
+    S3_BUCKET: target.bucket,
+    S3_ENDPOINT: target.endpoint,
+    S3_PATH_STYLE: 'true',
+    S3_PREFIX: 'bench/',
+    AWS_REGION: 'us-east-1',
+  });
+  if (storage.kind !== 's3') throw new Error('STORAGE_TYPE=s3 gave no S3 settings');
   const client = new S3Client({
     endpoint: target.endpoint,
     region: 'us-east-1',
@@ -61,14 +72,7 @@ function s3Storage(target: S3Target): Storage {
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  return createStorage({
-    kind: 's3',
-    bucket: target.bucket,
-    prefix: 'bench/',
-    partSizeBytes: 8 * 1024 ** 2,
-    queueSize: 2,
-    client,
-  });
+  return createStorage({ ...storage, client });
 }
 
 main().catch((error: unknown) => {
