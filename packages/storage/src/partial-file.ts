@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
+import { bytesAfter } from './buffer-list';
 
 // A file that ends within this size is held in memory and written by synchronous calls when it
 // ends; only its fsync goes to the thread pool. Each hop to the thread pool and back costs about
@@ -103,7 +104,7 @@ export class PartialFile extends Writable {
       buffers = [...this.takeHeld(), ...buffers];
     }
     let rest = buffers;
-    while (rest.length > 0) rest = unwritten(rest, (await writevAsync(this.fd, rest)).bytesWritten);
+    while (rest.length > 0) rest = bytesAfter(rest, (await writevAsync(this.fd, rest)).bytesWritten);
   }
 
   private takeHeld(): Buffer[] {
@@ -137,17 +138,7 @@ async function openNew(file: string): Promise<number> {
 
 function writeAllSync(fd: number, buffers: Buffer[]): void {
   let rest = buffers;
-  while (rest.length > 0) rest = unwritten(rest, writevSync(fd, rest));
-}
-
-/** What is left of `buffers` once the first `written` bytes went out (a write may be short). */
-export function unwritten(buffers: Buffer[], written: number): Buffer[] {
-  let skip = written;
-  let index = 0;
-  while (index < buffers.length && skip >= buffers[index]!.length) skip -= buffers[index++]!.length;
-  const rest = buffers.slice(index);
-  if (rest.length > 0 && skip > 0) rest[0] = rest[0]!.subarray(skip);
-  return rest;
+  while (rest.length > 0) rest = bytesAfter(rest, writevSync(fd, rest));
 }
 
 /** ENOENT: the file, or the folder it should be in, is not there. */

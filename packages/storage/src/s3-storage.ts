@@ -71,7 +71,7 @@ export function createS3Storage(options: S3StorageOptions): S3Storage {
         stream: upload,
         async commit(info) {
           await upload.complete();
-          const bytes = await headSize(client, Bucket, Key);
+          const bytes = upload.bytesWritten;
           if (bytes <= MAX_COPY_BYTES) {
             // The digest is known only now; a copy onto itself sets it as metadata (S3 metadata cannot be edited in place).
             await client.send(

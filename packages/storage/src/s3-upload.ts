@@ -10,6 +10,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { setMaxListeners } from 'node:events';
 import { Writable } from 'node:stream';
+import { bytesAfter } from './buffer-list';
 
 // S3 refuses a multipart upload of more parts.
 const MAX_PARTS = 10_000;
@@ -65,8 +66,10 @@ export interface S3UploadOptions {
 export class S3Upload extends Writable {
   /** Set once CreateMultipartUpload answered: what an abort must cancel. */
   uploadId: string | undefined;
+  /** Every byte written to the stream: the object's size once it is complete. */
+  bytesWritten = 0;
   private readonly cancel = new AbortController();
-  private readonly gathered: Buffer[] = [];
+  private gathered: Buffer[] = [];
   private gatheredBytes = 0;
   private readonly spare: Buffer[] = [];
   private readonly uploading = new Set<Promise<void>>();
@@ -87,6 +90,7 @@ export class S3Upload extends Writable {
   override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.gathered.push(chunk);
     this.gatheredBytes += chunk.length;
+    this.bytesWritten += chunk.length;
     // A part goes only once more than a part's bytes are here, so the last part is never empty.
     if (this.gatheredBytes <= this.options.partSize) {
       callback();
@@ -199,14 +203,11 @@ export class S3Upload extends Writable {
   /** Moves the first `bytes` of the gathered chunks into `buffer`; the rest stays gathered. */
   private copyGathered(buffer: Buffer, bytes: number): void {
     let offset = 0;
-    while (offset < bytes) {
-      const chunk = this.gathered[0]!;
-      const taken = Math.min(chunk.length, bytes - offset);
-      chunk.copy(buffer, offset, 0, taken);
-      offset += taken;
-      if (taken === chunk.length) this.gathered.shift();
-      else this.gathered[0] = chunk.subarray(taken);
+    for (const chunk of this.gathered) {
+      if (offset === bytes) break;
+      offset += chunk.copy(buffer, offset, 0, Math.min(chunk.length, bytes - offset));
     }
+    this.gathered = bytesAfter(this.gathered, bytes);
     this.gatheredBytes -= bytes;
   }
 
