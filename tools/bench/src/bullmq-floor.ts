@@ -1,3 +1,4 @@
+import { loadConfig } from '@fluxquery/config';
 import { DELIVERY_QUEUE_NAME, EXPORT_QUEUE_NAME, jobOptions } from '@fluxquery/export-job';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -9,7 +10,7 @@ import { cpuSecondsByProcess } from './cpu-usage';
 /**
  * `node tools/bench/dist/bullmq-floor.js [--jobs 3000] [--workers 2]`: what BullMQ alone costs a
  * small export, as the drain of `pnpm bench:api` runs it: the same queues and job options, the same
- * concurrency (2 exports, 4 deliveries a process; 4 queue-wide), payloads and results of about the
+ * concurrency (WORKER_COUNT exports and 4 deliveries a process, MAX_DB_CONCURRENCY queue-wide), payloads and results of about the
  * same size, and each export job adding its email job; but no query, file, seal or check. The
  * difference to the drain is the service's own work per job.
  */
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
     },
   });
   const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
-  if (values.child) return runWorkers(connection, values.child);
+  const { workerCount, maxDbConcurrency } = loadConfig();
+  if (values.child) return runWorkers(connection, values.child, workerCount);
 
   const prefix = `fqfloor${randomBytes(4).toString('hex')}`;
   const exports = queueFor('export', connection, prefix);
@@ -30,7 +32,7 @@ async function main(): Promise<void> {
   const jobs = Number(values.jobs);
   const children: ReturnType<typeof fork>[] = [];
   try {
-    await exports.setGlobalConcurrency(4);
+    await exports.setGlobalConcurrency(maxDbConcurrency);
     await exports.pause();
     for (let sent = 0; sent < jobs; sent += 100) {
       await exports.addBulk(
@@ -83,7 +85,7 @@ function queueFor(job: 'export' | 'delivery', connection: Redis, prefix: string)
   return new Queue(name, { connection, prefix, defaultJobOptions });
 }
 
-function runWorkers(connection: Redis, prefix: string): void {
+function runWorkers(connection: Redis, prefix: string, concurrency: number): void {
   const deliveries = queueFor('delivery', connection, prefix);
   new Worker(
     EXPORT_QUEUE_NAME,
@@ -91,7 +93,7 @@ function runWorkers(connection: Redis, prefix: string): void {
       await deliveries.add('email', { exportJobId: job.id, ...RESULT }, { jobId: `email-${job.id}` });
       return RESULT;
     },
-    { connection, prefix, concurrency: 2 },
+    { connection, prefix, concurrency },
   );
   new Worker(DELIVERY_QUEUE_NAME, () => Promise.resolve({ status: 'disabled' }), {
     connection,
