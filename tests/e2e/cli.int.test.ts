@@ -108,7 +108,10 @@ describe('fluxquery, on its own', () => {
 
   it('exports to stdout through the same encoders as the service (formula guard included)', () => {
     const run = fluxquery(['export', '-q', 'SELECT id, note FROM t ORDER BY id', '-o', '-']);
-    expect(run.stderr).toMatch(/^stdout: 3 rows, \d+ B, sha256 [0-9a-f]{64}, \d+ ms\n$/);
+    // First the privileges it reads with: the default key's role (MYSQL_KEY_ROLES).
+    expect(run.stderr).toMatch(
+      /^reading as fq_r_\w+ with the role fq_r_\w+_default of key default \(SELECT on \w+\)\nstdout: 3 rows, \d+ B, sha256 [0-9a-f]{64}, \d+ ms\n$/,
+    );
     expect(run.code).toBe(0);
     expect(run.stdout.toString()).toBe(`id,note\r\n1,"say ""hi"""\r\n2,'=1+2\r\n3,\r\n`);
   });
@@ -134,7 +137,7 @@ describe('fluxquery, on its own', () => {
         AWS_ACCESS_KEY_ID: 'S3RVER',
         AWS_SECRET_ACCESS_KEY: 'S3RVER',
       });
-      expect(run.stderr).toMatch(/^s3:\/\/fq-test-exports\/exports\/\S+\.csv: 3 rows/);
+      expect(run.stderr).toMatch(/^s3:\/\/fq-test-exports\/exports\/\S+\.csv: 3 rows/m);
       expect(run.code).toBe(0);
       const file = await fetch(run.stdout.trim());
       expect(await file.text()).toBe('id\r\n1\r\n2\r\n3\r\n');
@@ -147,8 +150,9 @@ describe('fluxquery, on its own', () => {
     const before = await readdir(folder);
     const cases: [string[], RegExp][] = [
       [['-q', 'DELETE FROM t'], /^fluxquery: INVALID_QUERY: only SELECT queries can be exported/],
-      [['-q', 'SELECT nope FROM t'], /^fluxquery: QUERY_FAILED: MySQL error 1054: Unknown column 'nope'/],
-      [['-q', 'SELECT id FROM t', '--max-rows', '2'], /^fluxquery: EXPORT_TOO_LARGE: /],
+      [['-q', 'SELECT nope FROM t'], /^fluxquery: QUERY_FAILED: MySQL error 1054: Unknown column 'nope'/m],
+      [['-q', 'SELECT id FROM t', '--max-rows', '2'], /^fluxquery: EXPORT_TOO_LARGE: /m],
+      [['-q', 'SELECT 1', '--key', 'nobody'], /^fluxquery: no client key "nobody"/],
       [['-q', 'SELECT * FROM mysql.user'], /^fluxquery: (INVALID_QUERY|SCHEMA_NOT_ALLOWED): /],
     ];
     for (const [args, message] of cases) {

@@ -11,7 +11,7 @@ import {
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
 import { createApiMetrics, createWorkerMetrics, type ApiMetrics, type WorkerMetrics } from '@fluxquery/metrics';
-import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import type { MysqlConnectionOptions, SessionAccess } from '@fluxquery/mysql-source';
 import { signV1, signV2 } from '@fluxquery/signing';
 import { createLocalStorage, type Storage } from '@fluxquery/storage';
 import {
@@ -105,7 +105,9 @@ export interface Harness {
   startWorker(options?: {
     compressByDefault?: boolean;
     timeoutMs?: number;
+    /** Another account; with `accessFor` its key roles (default: none, the account's own privileges). */
     mysql?: MysqlConnectionOptions;
+    accessFor?: (keyId: string | undefined) => SessionAccess;
   }): ExportWorker;
   /** A v2-signed request with the default key (a fresh nonce each time, so polls never collide). */
   signed(method: 'GET' | 'POST' | 'DELETE', urlPath: string, body?: string, keyId?: string): request.Test;
@@ -127,9 +129,13 @@ export function asBuffer(res: request.Response, callback: (error: Error | null, 
 /** Real MariaDB (read through a SELECT-only account), real Redis, real files: one database, one BullMQ prefix and one folder per test file. */
 export async function createHarness(label: string, options: HarnessOptions = {}): Promise<Harness> {
   const testDb = await createTestDatabase(label);
-  // The worker reads as a SELECT-only account, as in production (pnpm db:reader).
-  const reader = await createTestReader(testDb, { maxConnections: 20 });
   const clients = options.clients?.(testDb.name) ?? [testClient('default', [SECRET], [testDb.name])];
+  // The worker reads as a SELECT-only account with one role per key, as in production (pnpm db:reader).
+  const reader = await createTestReader(
+    testDb,
+    { maxConnections: 20 },
+    clients.map((client) => ({ keyId: client.keyId, schemas: client.allowedSchemas })),
+  );
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
   const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
@@ -195,6 +201,9 @@ export async function createHarness(label: string, options: HarnessOptions = {})
       const worker = createExportWorker(
         {
           mysql: workerOptions.mysql ?? reader.connection,
+          ...(workerOptions.mysql
+            ? workerOptions.accessFor && { accessFor: workerOptions.accessFor }
+            : { accessFor: reader.accessFor }),
           storage,
           logger,
           isCompressedByDefault: workerOptions.compressByDefault ?? false,

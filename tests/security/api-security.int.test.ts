@@ -31,8 +31,15 @@ beforeAll(async () => {
     ],
     dashboard: { user: 'admin', password: 'correct-horse-battery' },
   });
-  sec = await prepareSecurityDatabase(harness.testDb, false);
-  harness.startWorker({ mysql: sec.reader });
+  sec = await prepareSecurityDatabase(harness.testDb, false, [
+    'default',
+    'rotating',
+    'partner',
+    'tiny',
+    'small',
+    'chatty',
+  ]);
+  harness.startWorker({ mysql: sec.reader, accessFor: sec.accessFor });
 });
 afterAll(async () => {
   await sec.drop();

@@ -1,13 +1,15 @@
-import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import type { MysqlConnectionOptions, SessionAccess } from '@fluxquery/mysql-source';
 import { createTestDatabase, type TestDatabase } from '@fluxquery/testkit';
 import { createTestReader } from '../e2e/test-reader';
 
 export interface SecurityDatabase {
   test: TestDatabase;
-  /** A schema the reader has no grant on. */
+  /** Another client's schema: the `other` key's role may read it, the `default` key's may not. */
   other: string;
-  /** The read-only export account, made by the same code as `pnpm db:reader`. */
+  /** The read-only export account, made by the same code as `pnpm db:reader`: no privileges of its own, a role per key. */
   reader: MysqlConnectionOptions;
+  /** The role of a key of the test database (`default`, …) or of `other`, as the worker sets it. */
+  accessFor: (keyId: string | undefined) => SessionAccess;
   fill(sql: string): string;
   drop(): Promise<void>;
 }
@@ -18,7 +20,12 @@ export async function createSecurityDatabase(label: string): Promise<SecurityDat
 }
 
 /** The same, in a test database made elsewhere (the e2e harness's); drop() leaves that database to its owner. */
-export async function prepareSecurityDatabase(test: TestDatabase, isOwner = true): Promise<SecurityDatabase> {
+export async function prepareSecurityDatabase(
+  test: TestDatabase,
+  isOwner = true,
+  /** The keys whose role reads the test database (beside `other`). */
+  keyIds: readonly string[] = ['default'],
+): Promise<SecurityDatabase> {
   const other = `${test.name}_other`;
   const { db } = test;
   await db.query(`CREATE TABLE users (
@@ -40,11 +47,16 @@ export async function prepareSecurityDatabase(test: TestDatabase, isOwner = true
   await db.query(`CREATE TABLE \`${other}\`.payroll (id INT PRIMARY KEY, salary INT)`);
   await db.query(`INSERT INTO \`${other}\`.payroll VALUES (1, 100000)`);
 
-  const reader = await createTestReader(test, { maxConnections: 4, maxStatementSeconds: 60 });
+  // One account for two clients, the documented set-up: each key's role reads its own schema.
+  const reader = await createTestReader(test, { maxConnections: 4, maxStatementSeconds: 60 }, [
+    ...keyIds.map((keyId) => ({ keyId, schemas: [test.name] })),
+    { keyId: 'other', schemas: [other] },
+  ]);
   return {
     test,
     other,
     reader: reader.connection,
+    accessFor: reader.accessFor,
     fill: (sql) => sql.replaceAll('{db}', test.name).replaceAll('{other}', other),
     async drop() {
       await reader.drop();

@@ -81,7 +81,8 @@ export const ATTACKS: Attack[] = [
   // Server and account introspection, stored functions and UDFs.
   { sql: 'SELECT CURRENT_USER(), VERSION()', layer: 'lexical', database: 'runs' },
   { sql: 'SELECT user()', layer: 'lexical', database: 'runs' },
-  { sql: 'SELECT CURRENT_ROLE', layer: 'lexical', database: 'null' },
+  // The key's own role name: harmless, but describes the account, not the data.
+  { sql: 'SELECT CURRENT_ROLE', layer: 'lexical', database: 'runs' },
   { sql: "SELECT sys_exec('id')", layer: 'lexical', database: 'refused' },
   { sql: 'SELECT {db}.leak(1)', layer: 'parse', database: 'refused' },
   // Behind the constructs the guard rewrites for the parser (index hints, NATURAL JOIN).

@@ -1,5 +1,5 @@
 import { isAppError } from '@fluxquery/errors';
-import { findExcessGrants, openExportQuery, valuesOf } from '@fluxquery/mysql-source';
+import { createSessionPool, findAccountGrants, keyRoleName, openExportQuery, valuesOf } from '@fluxquery/mysql-source';
 import { testServer } from '@fluxquery/testkit';
 import type { RowDataPacket } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
@@ -20,11 +20,19 @@ afterAll(async () => {
 
 const TIME_LIMIT_MS = 2_000;
 
-async function runAsReader(sql: string): Promise<{ outcome: DatabaseOutcome; detail: string; rows: unknown[][] }> {
+async function runAsReader(
+  sql: string,
+  keyId = 'default',
+): Promise<{ outcome: DatabaseOutcome; detail: string; rows: unknown[][] }> {
   const rows: unknown[][] = [];
   const started = Date.now();
   try {
-    const query = await openExportQuery({ connection: sec.reader, sql, timeoutMs: TIME_LIMIT_MS });
+    const query = await openExportQuery({
+      connection: sec.reader,
+      sql,
+      timeoutMs: TIME_LIMIT_MS,
+      access: sec.accessFor(keyId),
+    });
     for await (const batch of query.batches) rows.push(...batch.map(valuesOf));
   } catch (error) {
     const detail = isAppError(error) ? `${error.code}: ${error.message}` : String(error);
@@ -61,14 +69,107 @@ describe('legitimate queries through the read-only account', () => {
   });
 });
 
+describe("each key's role, with the guard bypassed", () => {
+  // One reader account serves two clients: `default` may read the test database, `other` its own
+  // schema. Whatever shape hides a table from the guard, the server refuses the other's schema.
+  const keys = () => [
+    { keyId: 'default', own: `\`${sec.test.name}\`.users`, foreign: `\`${sec.other}\`.payroll` },
+    { keyId: 'other', own: `\`${sec.other}\`.payroll`, foreign: `\`${sec.test.name}\`.users` },
+  ];
+  const shapes = [
+    (t: string) => `SELECT * FROM ${t}`,
+    (t: string) => `SELECT * FROM (${t}, (SELECT 1) AS one)`,
+    (t: string) => `SELECT * FROM (SELECT 1 AS x) AS a JOIN (${t} JOIN (SELECT 2 AS y) AS b ON 1) ON 1`,
+    (t: string) => `SELECT 1 UNION ALL (SELECT 2 UNION SELECT id FROM ${t})`,
+    (t: string) => `WITH c AS (SELECT * FROM ${t}) SELECT * FROM c`,
+    (t: string) => `SELECT (SELECT COUNT(*) FROM ${t}) AS n`,
+  ];
+
+  it.each(['default', 'other'])('key %s reads its own schema in every shape', async (keyId) => {
+    const key = keys().find((k) => k.keyId === keyId)!;
+    for (const shape of shapes) {
+      const result = await runAsReader(shape(key.own), keyId);
+      expect(`${shape(key.own)}: ${result.detail}`).toMatch(/rows$/);
+    }
+  });
+
+  it.each(['default', 'other'])(
+    "key %s gets the server's own access error for the other key's schema, in every shape",
+    async (keyId) => {
+      const key = keys().find((k) => k.keyId === keyId)!;
+      for (const shape of shapes) {
+        const result = await runAsReader(shape(key.foreign), keyId);
+        expect(`${shape(key.foreign)}: ${result.detail}`).toMatch(
+          /QUERY_FAILED: MySQL error 1142: SELECT command denied/,
+        );
+        expect(result.rows).toEqual([]);
+      }
+    },
+  );
+
+  it('refuses a key whose role does not exist, naming the fix', async () => {
+    const result = await runAsReader('SELECT 1', 'no-such-key');
+    expect(result.detail).toMatch(/role does not exist or is not granted.*fluxquery db reader/);
+  });
+
+  it('reads nothing at all without a role: the account holds no privileges of its own', async () => {
+    const query = openExportQuery({
+      connection: { ...sec.reader, database: '' },
+      sql: `SELECT * FROM \`${sec.test.name}\`.users`,
+      timeoutMs: TIME_LIMIT_MS,
+    });
+    await expect(
+      query.then(async (q) => {
+        for await (const _ of q.batches);
+      }),
+    ).rejects.toMatchObject({
+      code: 'QUERY_FAILED',
+      message: expect.stringMatching(/SELECT command denied/),
+    });
+  });
+
+  it("drops a kept session's role, so that the next export on it starts with none", async () => {
+    const sessions = createSessionPool(sec.reader, { maxIdle: 1 });
+    try {
+      const run = async (sql: string, keyId: string): Promise<string[]> => {
+        const query = await openExportQuery({
+          connection: sec.reader,
+          sql,
+          timeoutMs: TIME_LIMIT_MS,
+          sessions,
+          access: sec.accessFor(keyId),
+        });
+        const values: string[] = [];
+        for await (const batch of query.batches) values.push(...batch.flatMap(valuesOf).map((v) => String(v)));
+        return values;
+      };
+      const [first] = await run('SELECT CONNECTION_ID()', 'other');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      const kept = sessions.take();
+      expect(kept).toBeDefined();
+      const [row] = await kept!.promise().query<RowDataPacket[]>('SELECT CURRENT_ROLE() AS r, CONNECTION_ID() AS id');
+      expect(row).toEqual([[null, Number(first)]]);
+      kept!.destroy();
+    } finally {
+      sessions.close();
+    }
+  });
+});
+
 describe('the reader account', () => {
-  it('holds SELECT on its one schema and nothing else, so the worker has nothing to warn about', async () => {
-    expect(await findExcessGrants(sec.reader)).toEqual([]);
-    expect(await findExcessGrants(testServer())).not.toEqual([]);
-    const session = await createConnection(sec.reader);
+  it('holds no privileges of its own and a role per key, so the worker has nothing to warn about', async () => {
+    const grants = await findAccountGrants(sec.reader);
+    expect(grants.excess).toEqual([]);
+    expect(grants.roles.sort()).toEqual(
+      [keyRoleName(sec.reader.user, 'default'), keyRoleName(sec.reader.user, 'other')].sort(),
+    );
+    expect((await findAccountGrants(testServer())).excess).not.toEqual([]);
+    const session = await createConnection({ ...sec.reader, database: undefined });
     try {
       const [grants] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
-      expect(grants.map((row) => String((row as unknown[])[0])).join('\n')).toMatch(/MAX_USER_CONNECTIONS 4/);
+      const text = grants.map((row) => String((row as unknown[])[0])).join('\n');
+      expect(text).toMatch(/MAX_USER_CONNECTIONS 4/);
+      expect(text).not.toMatch(/GRANT SELECT ON/);
     } finally {
       await session.end();
     }

@@ -1,6 +1,12 @@
 import { longestTimeoutMs, type Config } from '@fluxquery/config';
 import { seedDemoDatabase } from '@fluxquery/demo-db';
-import { createReaderAccount, readerAccountStatements } from '@fluxquery/mysql-source';
+import {
+  createReaderAccount,
+  keyRoleName,
+  planReaderAccount,
+  readerAccountStatements,
+  type ReaderAccount,
+} from '@fluxquery/mysql-source';
 import { InvalidArgumentError, type Command } from 'commander';
 import { createConnection } from 'mysql2/promise';
 
@@ -47,18 +53,19 @@ export function addDbCommands(program: Command, loadConfig: () => Readonly<Confi
 
   db.command('reader')
     .description(
-      'make the account in MYSQL_DSN SELECT-only (every schema a client key may read, nothing else), using ADMIN_MYSQL_DSN',
+      "make the account in MYSQL_DSN an export reader: no privileges of its own, one role per client key with SELECT on that key's schemas (ADMIN_MYSQL_DSN runs it)",
     )
     .option('--print', 'print the statements instead of running them', false)
     .option('--host <host>', "the account's host part", '%')
     .option('--max-connections <n>', 'connection cap (default: MAX_DB_CONCURRENCY × 2 + 2)', wholeNumber)
     .action(async (options: { print: boolean; host: string; maxConnections?: number }) => {
       const config = loadConfig();
-      const account = {
+      const account: ReaderAccount = {
         user: config.mysql.user,
         host: options.host,
         password: config.mysql.password,
-        schemas: [...new Set([config.mysql.database, ...config.clients.flatMap((c) => c.allowedSchemas)])],
+        keys: config.clients.map((client) => ({ keyId: client.keyId, schemas: client.allowedSchemas })),
+        grants: config.mysqlKeyRoles ? 'roles' : 'direct',
         // Each export holds one session, and a cancelled one briefly opens a second for KILL QUERY.
         maxConnections: options.maxConnections ?? config.maxDbConcurrency * 2 + 2,
         maxStatementSeconds: Math.ceil(longestTimeoutMs(config) / 1000),
@@ -67,17 +74,36 @@ export function addDbCommands(program: Command, loadConfig: () => Readonly<Confi
       if (account.user === config.adminMysql?.user || account.user === 'root') {
         throw new Error(`MYSQL_DSN names ${account.user}, an administrator; give the exports an account of their own`);
       }
+      const admin = config.adminMysql && withoutDatabase(config.adminMysql);
       if (options.print) {
-        for (const [sql, params] of readerAccountStatements(account, true)) {
+        // With an administrator's account the plan includes the roles of keys no longer listed.
+        const statements = admin ? await planReaderAccount(admin, account) : readerAccountStatements(account, true);
+        if (!admin) process.stdout.write('-- without ADMIN_MYSQL_DSN: roles of removed keys are not listed here\n');
+        for (const [sql, params] of statements) {
           process.stdout.write(`${params.length > 0 ? sql.replace('?', "'<the password in MYSQL_DSN>'") : sql};\n`);
         }
         return;
       }
-      if (!config.adminMysql) throw new Error('ADMIN_MYSQL_DSN is not set: it names the account that may create users');
-      const { database: _database, ...admin } = config.adminMysql;
+      if (!admin) throw new Error('ADMIN_MYSQL_DSN is not set: it names the account that may create users');
       await createReaderAccount(admin, account);
-      process.stderr.write(
-        `the account ${account.user}@${account.host} may now SELECT on ${account.schemas.join(', ')} and nothing else\n`,
-      );
+      process.stderr.write(`${describeReader(account)}\n`);
     });
+}
+
+/** What the account may now read, key by key. */
+function describeReader(account: ReaderAccount): string {
+  const who = `${account.user}@${account.host}`;
+  if (account.grants === 'direct') {
+    const schemas = [...new Set(account.keys.flatMap((key) => key.schemas))];
+    return `the account ${who} may now SELECT on ${schemas.join(', ')} and nothing else (no key roles: MYSQL_KEY_ROLES=false)`;
+  }
+  const lines = account.keys.map(
+    (key) => `  key ${key.keyId}: role ${keyRoleName(account.user, key.keyId)}, SELECT on ${key.schemas.join(', ')}`,
+  );
+  return [`the account ${who} holds no privileges of its own, and one role per key:`, ...lines].join('\n');
+}
+
+function withoutDatabase<T extends { database?: string }>(options: T): Omit<T, 'database'> {
+  const { database: _database, ...rest } = options;
+  return rest;
 }

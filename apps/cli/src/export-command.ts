@@ -1,6 +1,7 @@
 import { DEFAULT_KEY_ID, type Config } from '@fluxquery/config';
 import { EXPORT_SCHEMA_VERSION, type CsvRequestOptions, type ExportJobData } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
+import { sessionAccessFor } from '@fluxquery/mysql-source';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 import { createStorage } from '@fluxquery/storage';
 import { runExport } from '@fluxquery/pipeline';
@@ -23,6 +24,7 @@ interface ExportOptions {
   timeZone?: string;
   timeout?: number;
   maxRows?: number;
+  key: string;
 }
 
 const positive = (value: string): number => {
@@ -52,10 +54,22 @@ export function addExportCommand(program: Command, loadConfig: () => Readonly<Co
     .option('--time-zone <zone>', 'for TIMESTAMP values: UTC, ±HH:MM or an IANA name')
     .option('--timeout <duration>', 'time limit (default DEFAULT_TIMEOUT)', parseDuration)
     .option('--max-rows <n>', 'fail beyond this many rows (default MAX_EXPORT_ROWS)', positive)
+    .option('--key <id>', 'read as this client key: its schemas and its database role', DEFAULT_KEY_ID)
     .action(async (options: ExportOptions) => {
       const config = loadConfig();
-      const schemas = config.clients.find((c) => c.keyId === DEFAULT_KEY_ID)?.allowedSchemas ?? [config.mysql.database];
+      const client = config.clients.find((c) => c.keyId === options.key);
+      if (!client) throw new Error(`no client key "${options.key}" in API_SECRET / CLIENT_KEYS`);
+      const schemas = client.allowedSchemas;
       checkSelectQuery(options.query, { defaultSchema: config.mysql.database, allowedSchemas: schemas });
+      const access = config.mysqlKeyRoles
+        ? sessionAccessFor(config.mysql.user, config.mysql.database, { keyId: client.keyId, schemas })
+        : undefined;
+      // Which privileges the export runs with, so that an access error is easy to place.
+      process.stderr.write(
+        access
+          ? `reading as ${config.mysql.user} with the role ${access.role} of key ${client.keyId} (SELECT on ${schemas.join(', ')})\n`
+          : `reading as ${config.mysql.user} with its own privileges (MYSQL_KEY_ROLES=false; key ${client.keyId}: ${schemas.join(', ')})\n`,
+      );
       if (options.s3 && options.output) throw new Error('--s3 and --output exclude each other: choose one');
       if (options.s3 && config.storage.kind !== 's3') {
         throw new Error('--s3 needs STORAGE_TYPE=s3 and S3_BUCKET (docs/delivery.md)');
@@ -85,6 +99,7 @@ export function addExportCommand(program: Command, loadConfig: () => Readonly<Co
         const result = await runExport(
           {
             mysql: config.mysql,
+            ...(access ? { accessFor: () => access } : {}),
             storage,
             logger: createSilentLogger(),
             isCompressedByDefault: false,

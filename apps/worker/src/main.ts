@@ -1,14 +1,10 @@
-import { describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
+import { DEFAULT_KEY_ID, describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
 import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlots } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
-import {
-  createSessionPool,
-  findExcessGrants,
-  pingDatabase,
-  type MysqlConnectionOptions,
-} from '@fluxquery/mysql-source';
+import { createSessionPool, findAccountGrants, keyAccessFor, keyRoleName, pingDatabase } from '@fluxquery/mysql-source';
+import type { ExportDeps } from '@fluxquery/pipeline';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
@@ -54,6 +50,7 @@ async function main(): Promise<void> {
     {
       mysql: config.mysql,
       sessions,
+      ...(config.mysqlKeyRoles ? { accessFor: accessForKeys(config) } : {}),
       storage,
       logger,
       isCompressedByDefault: config.compression,
@@ -86,7 +83,7 @@ async function main(): Promise<void> {
     },
     { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs },
   );
-  await warnAboutExcessGrants(config.mysql, logger);
+  await checkAccountGrants(config, logger);
   await warnAboutEviction(connection, logger);
   await warnAboutPersistence(connection, logger);
   const probes = startMetricsServerIf(config.metricsPort, metrics, logger, {
@@ -159,17 +156,39 @@ function startMetricsServerIf(port: number, metrics: WorkerMetrics, logger: Logg
   );
 }
 
-/** The worker should read through a SELECT-only account (pnpm db:reader); say so loudly when it does not. */
-async function warnAboutExcessGrants(mysql: MysqlConnectionOptions, logger: Logger): Promise<void> {
+/**
+ * The worker should read through a SELECT-only account that holds each key's role (pnpm
+ * db:reader); say so loudly when it does not. A missing role is no risk (that key's exports fail
+ * at the server), but every export of that key would fail until the operator runs db reader.
+ */
+async function checkAccountGrants(config: Readonly<Config>, logger: Logger): Promise<void> {
   // The database may be down at start: each job then reports that itself.
-  const excess = await findExcessGrants(mysql).catch(() => []);
-  if (excess.length > 0) {
+  const grants = await findAccountGrants(config.mysql).catch(() => undefined);
+  if (!grants) return;
+  if (grants.excess.length > 0) {
     logger.warn('mysql.account_can_write', {
-      user: mysql.user,
-      grants: excess,
+      user: config.mysql.user,
+      grants: grants.excess,
       advice: 'use a SELECT-only account for MYSQL_DSN: pnpm db:reader (docs/security.md)',
     });
   }
+  if (!config.mysqlKeyRoles) return;
+  const missing = config.clients.filter(
+    (client) => !grants.roles.includes(keyRoleName(config.mysql.user, client.keyId)),
+  );
+  if (missing.length > 0) {
+    logger.error('mysql.key_roles_missing', {
+      user: config.mysql.user,
+      keys: missing.map((client) => client.keyId),
+      advice: "these keys' exports fail until their roles exist: run `fluxquery db reader` (docs/operations.md)",
+    });
+  }
+}
+
+/** Each key's role on the session, made from CLIENT_KEYS (MYSQL_KEY_ROLES). */
+function accessForKeys(config: Readonly<Config>): ExportDeps['accessFor'] {
+  const keys = config.clients.map((client) => ({ keyId: client.keyId, schemas: client.allowedSchemas }));
+  return keyAccessFor(config.mysql.user, config.mysql.database, keys, DEFAULT_KEY_ID);
 }
 
 main().catch((error: unknown) => {

@@ -117,6 +117,9 @@ const settings = {
   MAX_CONCURRENT_EXPORTS_PER_KEY: Joi.number().integer().min(1).max(1000).default(2),
   // For the admin tools only (seeding, creating the reader account); the services never use it.
   ADMIN_MYSQL_DSN: dsn.allow(''),
+  // Each key reads through its own database role (fluxquery db reader makes them); off: the
+  // account's own privileges, for servers without roles (MySQL 5.7).
+  MYSQL_KEY_ROLES: flag().default(true),
   COMPRESSION: flag().default(false),
   EMAIL_ATTACH_FILE: flag().default(true),
   WORKER_COUNT: Joi.number().integer().min(1).max(64).default(2),
@@ -197,6 +200,8 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   MAX_CONCURRENT_EXPORTS_PER_KEY:
     "a key's exports running at once across all workers, for a key that sets no max_concurrent_exports",
   ADMIN_MYSQL_DSN: 'tools only (`fluxquery db seed`, `db reader`): an account that may create databases and users',
+  MYSQL_KEY_ROLES:
+    "each export reads with its key's own database role (`fluxquery db reader` makes one per key, and the MYSQL_DSN account holds no table privileges); `false`: with the account's own privileges, the SQL guard the only schema check (servers without roles)",
   COMPRESSION: 'gzip exports whose request does not say',
   WORKER_COUNT: 'exports one worker process runs at once',
   MAX_DB_CONCURRENCY: 'exports running at once across all workers (BullMQ global concurrency)',

@@ -39,6 +39,8 @@ export interface Config {
   limits: ClientLimits;
   /** Tools only: an account that may create databases and users. */
   adminMysql?: MysqlConnectionConfig;
+  /** MYSQL_KEY_ROLES: each export reads with its key's role, not the account's own privileges. */
+  mysqlKeyRoles: boolean;
   compression: boolean;
   workerCount: number;
   maxDbConcurrency: number;
@@ -79,6 +81,7 @@ interface Env extends DeliveryEnv {
   REQUESTS_PER_MINUTE: number;
   MAX_CONCURRENT_EXPORTS_PER_KEY: number;
   ADMIN_MYSQL_DSN?: string;
+  MYSQL_KEY_ROLES: boolean;
   COMPRESSION: boolean;
   WORKER_COUNT: number;
   MAX_DB_CONCURRENCY: number;
@@ -138,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     clients,
     limits,
     ...(v.ADMIN_MYSQL_DSN ? { adminMysql: parseMysqlDsn(v.ADMIN_MYSQL_DSN) } : {}),
+    mysqlKeyRoles: v.MYSQL_KEY_ROLES,
     compression: v.COMPRESSION,
     workerCount: v.WORKER_COUNT,
     maxDbConcurrency: v.MAX_DB_CONCURRENCY,

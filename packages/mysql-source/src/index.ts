@@ -10,9 +10,13 @@ export { describeColumn, type ColumnInfo, type ColumnKind } from './column-kinds
 export { toQueryError } from './mysql-errors';
 export {
   createReaderAccount,
-  findExcessGrants,
+  findAccountGrants,
+  planReaderAccount,
+  rolesIn,
+  type AccountGrants,
   pingDatabase,
   readerAccountStatements,
   type AdminConnectionOptions,
   type ReaderAccount,
 } from './reader-account';
+export { keyAccessFor, keyRoleName, sessionAccessFor, type KeyGrant, type SessionAccess } from './key-roles';

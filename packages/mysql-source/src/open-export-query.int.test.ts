@@ -3,6 +3,7 @@ import type { AppError } from '@fluxquery/errors';
 import { createTestDatabase, testServer, type TestDatabase } from '@fluxquery/testkit';
 import { toQueryError } from './mysql-errors';
 import { openExportQuery, type ExportQueryOptions } from './open-export-query';
+import { keyRoleName } from './key-roles';
 import { createReaderAccount } from './reader-account';
 import { valuesOf, type RawRow } from './row-parser';
 import { createSessionPool, type SessionPool } from './session-pool';
@@ -158,9 +159,14 @@ describe('openExportQuery', () => {
 
   it('keeps the table in a permission error, but not the export account or its host', async () => {
     const reader = { ...testDb.connection, user: `fq_e_${Date.now() % 1e6}`, password: 'reader-password-1' };
-    await createReaderAccount(testServer(), { ...reader, host: '%', schemas: [testDb.name], maxConnections: 2 });
+    const keys = [{ keyId: 'default', schemas: [testDb.name] }];
+    await createReaderAccount(testServer(), { ...reader, host: '%', keys, maxConnections: 2 });
     try {
-      const attempt = openExportQuery({ ...options('SELECT * FROM mysql.user'), connection: reader });
+      const attempt = openExportQuery({
+        ...options('SELECT * FROM mysql.user'),
+        connection: reader,
+        access: { role: keyRoleName(reader.user, 'default'), database: testDb.name },
+      });
       const error = (await attempt.then((q) => readAll(q.batches)).catch((e: unknown) => e)) as AppError;
       expect(error).toMatchObject({ code: 'QUERY_FAILED', retryable: false });
       expect(error.message).toMatch(/^MySQL error 1142: SELECT command denied for table `mysql`.`user`$/);
@@ -168,6 +174,7 @@ describe('openExportQuery', () => {
       expect(error.message).not.toMatch(/@|localhost|127\.0\.0\.1/);
     } finally {
       await testDb.db.query(`DROP USER IF EXISTS '${reader.user}'@'%'`);
+      await testDb.db.query(`DROP ROLE IF EXISTS \`${keyRoleName(reader.user, 'default')}\``);
     }
   });
 

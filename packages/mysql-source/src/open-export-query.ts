@@ -8,6 +8,7 @@ import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
 import { readRowsInPlace, type RawRow } from './row-parser';
 import { serverOptions, type MysqlConnectionOptions } from './server-options';
+import { quoteName, type SessionAccess } from './key-roles';
 import type { SessionPool } from './session-pool';
 
 export type { MysqlConnectionOptions } from './server-options';
@@ -20,6 +21,11 @@ export interface ExportQueryOptions {
   signal?: AbortSignal;
   /** Finished exports' sessions, reused once reset (a worker's); absent: a new session per export, ended with COM_QUIT. */
   sessions?: SessionPool;
+  /**
+   * The client key's role, set before anything is read (and its database then `USE`d): the account
+   * itself may read nothing. Absent: the account reads with its own privileges (MYSQL_KEY_ROLES=off).
+   */
+  access?: SessionAccess;
 }
 
 export interface ExportQuery {
@@ -45,7 +51,7 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
   // A worker's pool serves the exports on its own server and account (the same options object).
   const sessions = options.sessions?.connection === options.connection ? options.sessions : undefined;
   const kept = sessions?.take();
-  let connection = kept ?? newSession(options.connection);
+  let connection = kept ?? newSession(options.connection, options.access);
 
   let isClosed = false;
   let isComplete = false;
@@ -56,9 +62,19 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     options.signal?.removeEventListener('abort', onAbort);
     if (!isComplete) return dropSession();
     if (sessions) {
-      // Read to the end: the next export may reuse the session, once reset.
+      // Read to the end: the next export may reuse the session, once reset. COM_RESET_CONNECTION
+      // keeps the role (MariaDB 10.11, tried), so it is dropped first; a session that cannot drop
+      // it is not kept.
       connection.resume();
-      return sessions.keep(connection);
+      if (!options.access) return sessions.keep(connection);
+      const session = connection;
+      return new Promise<void>((resolve) => {
+        session.query('SET ROLE NONE', (error) => {
+          if (error) session.destroy();
+          else sessions.keep(session);
+          resolve();
+        });
+      });
     }
     // COM_QUIT ends the read-only session: nothing was written, so there is nothing to commit.
     await new Promise<void>((resolve) =>
@@ -116,12 +132,13 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     // A kept session is reset; one that died while kept is replaced by a new one.
     if (kept && !(await Promise.race([resetSession(kept), stopped]))) {
       kept.destroy();
-      connection = newSession(options.connection);
+      connection = newSession(options.connection, options.access);
     }
     // A new session's handshake first: its packet names the server, so that the session's settings
     // need no SELECT VERSION() round trip (the settings would wait for the handshake anyway).
     if (connection !== kept) await Promise.race([handshake(connection), stopped]);
     await Promise.race([startReadOnlySession(connection, options.timeoutMs), stopped]);
+    if (options.access) await Promise.race([takeAccess(connection, options.access), stopped]);
     const estimatedRows = await Promise.race([estimateRows(connection, options.sql), stopped]);
     // Raw bytes for every value (typeCast: false, then not even a Buffer per value: row-parser.ts):
     // encoders apply the type policy per column from the metadata, and copy bytes rather than build
@@ -158,7 +175,9 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
 
 async function killServerQuery(options: MysqlConnectionOptions, threadId: number | null): Promise<void> {
   if (!threadId) return;
-  const killer = createConnection({ ...serverOptions(options), connectTimeout: 5_000 });
+  // No database: the export account may use one only once its role is set.
+  const { database: _database, ...server } = options;
+  const killer = createConnection({ ...serverOptions(server), connectTimeout: 5_000 });
   killer.on('error', () => undefined);
   try {
     await run(killer, `KILL QUERY ${Math.trunc(threadId)}`);
@@ -194,9 +213,38 @@ async function startReadOnlySession(connection: Connection, timeoutMs: number): 
   );
 }
 
-function newSession(options: MysqlConnectionOptions): Connection {
+// The database each session last `USE`d: a kept session keeps it through COM_RESET_CONNECTION.
+const usedDatabases = new WeakMap<Connection, string>();
+
+/**
+ * The key's role, then its default database: one round trip each (SET ROLE is no variable, so it
+ * cannot join the session's SET). A role that is missing or not granted fails the export with the
+ * operator's fix named; the server's refusal is the check, not ours.
+ */
+async function takeAccess(connection: Connection, access: SessionAccess): Promise<void> {
+  try {
+    await run(connection, `SET ROLE ${quoteName(access.role)}`);
+  } catch (error) {
+    if (!INVALID_ROLE.has((error as { errno?: number }).errno ?? 0)) throw error;
+    throw new AppError(
+      'QUERY_FAILED',
+      "this key's database role does not exist or is not granted to the export account (run `fluxquery db reader`)",
+      { cause: error },
+    );
+  }
+  if (access.database === undefined || usedDatabases.get(connection) === access.database) return;
+  await run(connection, `USE ${quoteName(access.database)}`);
+  usedDatabases.set(connection, access.database);
+}
+
+// MariaDB: 1959 Invalid role specification; MySQL 8: 3530 not granted.
+const INVALID_ROLE = new Set([1959, 3530]);
+
+function newSession(options: MysqlConnectionOptions, access: SessionAccess | undefined): Connection {
+  // With a key role the account may not open the database before SET ROLE: it is `USE`d after it.
+  const { database, ...server } = options;
   const connection = createConnection({
-    ...serverOptions(options),
+    ...serverOptions(access ? server : { ...server, database }),
     charset: 'utf8mb4',
     supportBigNumbers: true,
     bigNumberStrings: true,

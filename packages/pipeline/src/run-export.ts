@@ -1,6 +1,11 @@
 import type { Compression, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
-import { openExportQuery, type MysqlConnectionOptions, type SessionPool } from '@fluxquery/mysql-source';
+import {
+  openExportQuery,
+  type MysqlConnectionOptions,
+  type SessionAccess,
+  type SessionPool,
+} from '@fluxquery/mysql-source';
 import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
@@ -14,6 +19,11 @@ export interface ExportDeps {
   mysql: MysqlConnectionOptions;
   /** A worker's kept MySQL sessions (session-pool.ts); absent: a new session per export. */
   sessions?: SessionPool;
+  /**
+   * The database role an export of this key (absent: the `default` key) reads with; absent, or
+   * answering undefined: the account's own privileges (MYSQL_KEY_ROLES=off).
+   */
+  accessFor?: (keyId: string | undefined) => SessionAccess | undefined;
   storage: Storage;
   logger: Logger;
   /** COMPRESSION: used when the request does not say. */
@@ -63,6 +73,7 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     timeoutMs: limits.timeoutMs,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
+    ...withAccess(deps.accessFor?.(data.keyId)),
   });
   let writer: StorageWriter | undefined;
   const stats = { rows: 0 };
@@ -115,4 +126,8 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
     clearInterval(ticker);
     await query.close();
   }
+}
+
+function withAccess(access: SessionAccess | undefined): { access?: SessionAccess } {
+  return access ? { access } : {};
 }

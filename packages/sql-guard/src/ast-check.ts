@@ -1,6 +1,9 @@
 import { Parser as MariaDbParser } from 'node-sql-parser/build/mariadb';
 import { Parser as MySqlParser } from 'node-sql-parser/build/mysql';
 import { FORBIDDEN_FUNCTIONS, SYSTEM_SCHEMAS } from './rules';
+import { walkTables, type Node, type TableRef } from './table-walk';
+
+export type { TableRef } from './table-walk';
 
 // MySQL's grammar first (it reads LOCK IN SHARE MODE and CURRENT_USER, which the MariaDB one
 // rejects), then MariaDB's for what only MariaDB has. Either tree has the same shape. The two
@@ -11,42 +14,49 @@ const DIALECTS = [
   { database: 'MariaDB', parser: new MariaDbParser() },
 ] as const;
 
-export interface TableRef {
-  /** As written; null when unqualified (the connection's database, or a CTE). */
-  schema: string | null;
-  table: string;
-}
-
 export type AstResult = { ok: true; tables: TableRef[] } | { ok: false; reason: string; isParseError?: boolean };
 
-type Node = Record<string, unknown>;
+interface Parsed {
+  statements: Node[];
+  /** The parser's own list of the tables it saw, as `select::<db or null>::<table>`. */
+  tableList: string[];
+}
 
 /**
- * The parse layer: exactly one statement, a SELECT (UNION, CTEs, subqueries and window functions
- * included), then a walk over every node of its tree for what a read must never do. It returns
- * the tables read, for the schema rules.
+ * The parse layer: exactly one statement, a SELECT (set operations, CTEs, subqueries and window
+ * functions included), then a walk over every node of its tree for what a read must never do and
+ * for every table it reads (table-walk.ts), for the schema rules.
  */
 export function checkAst(sql: string): AstResult {
-  const statements = parse(sql);
-  if (!Array.isArray(statements)) return statements;
+  const parsed = parse(sql);
+  if (!('statements' in parsed)) return parsed;
+  const { statements, tableList } = parsed;
   if (statements.length !== 1) return fail(`exactly one statement is allowed; found ${statements.length}`);
   const [statement] = statements as [Node];
   if (statement.type !== 'select') {
     return fail(`only SELECT queries can be exported; this is ${String(statement.type).toUpperCase()}`);
   }
-  const tables: TableRef[] = [];
-  const cteNames = new Set<string>();
-  const reason = walk(statement, tables, cteNames);
-  if (reason) return fail(reason);
-  return { ok: true, tables: tables.filter((t) => t.schema !== null || !cteNames.has(t.table.toLowerCase())) };
+  const walk = walkTables(statement, checkNode);
+  if (!walk.ok) return fail(walk.reason);
+  for (const { schema } of walk.named) {
+    if (schema !== null && SYSTEM_SCHEMAS.has(schema.toLowerCase())) {
+      return fail(`the system schema ${schema.toLowerCase()} cannot be exported`);
+    }
+  }
+  const missed = findMissed(tableList, walk.named);
+  if (missed) return fail(`the SQL guard could not place the table ${missed} in the query; rewrite it in plainer SQL`);
+  return { ok: true, tables: walk.tables };
 }
 
-function parse(sql: string): Node[] | AstResult {
+function parse(sql: string): Parsed | AstResult {
   let firstError = '';
   for (const { database, parser } of DIALECTS) {
     try {
-      const ast = parser.astify(sql, { database }) as unknown as Node | Node[];
-      return Array.isArray(ast) ? ast : [ast];
+      const { ast, tableList } = parser.parse(sql, { database }) as unknown as {
+        ast: Node | Node[];
+        tableList: string[];
+      };
+      return { statements: Array.isArray(ast) ? ast : [ast], tableList };
     } catch (error) {
       firstError ||= error instanceof Error ? (error.message.split('\n')[0] ?? '').slice(0, 200) : 'parser error';
     }
@@ -59,26 +69,23 @@ function parse(sql: string): Node[] | AstResult {
 }
 
 /**
- * Depth-first over every object in the tree, in document order; the first forbidden node ends the
- * walk. An explicit stack, not recursion: `1 + 1 + … + 1` parses into a chain as deep as it is long,
- * and a recursive walk of 12,000 terms overflowed the call stack (a 500).
+ * A second, independent opinion: every table in the parser's own list must be one the walk found.
+ * The list misses tables in parenthesised joins, so it cannot replace the walk; but a table it has
+ * and the walk does not means the walk met a shape it does not follow, and the query is refused.
  */
-function walk(root: unknown, tables: TableRef[], cteNames: Set<string>): string | undefined {
-  const stack: unknown[] = [root];
-  while (stack.length > 0) {
-    const value = stack.pop();
-    if (value === null || typeof value !== 'object') continue;
-    const children = Array.isArray(value) ? (value as unknown[]) : Object.values(value as Node);
-    if (!Array.isArray(value)) {
-      const reason = checkNode(value as Node, tables, cteNames);
-      if (reason) return reason;
-    }
-    for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i]);
+function findMissed(tableList: readonly string[], named: readonly TableRef[]): string | undefined {
+  for (const entry of tableList) {
+    const [kind, db = '', ...rest] = entry.split('::');
+    const table = rest.join('::');
+    const isFound = named.some(
+      (ref) => ref.table === table && (ref.schema === db || (db === 'null' && ref.schema === null)),
+    );
+    if (kind !== 'select' || !isFound) return db === 'null' ? table : `${db}.${table}`;
   }
   return undefined;
 }
 
-function checkNode(node: Node, tables: TableRef[], cteNames: Set<string>): string | undefined {
+function checkNode(node: Node): string | undefined {
   switch (node.type) {
     case 'var':
       return 'variables (@name, @@name) are not allowed';
@@ -87,31 +94,18 @@ function checkNode(node: Node, tables: TableRef[], cteNames: Set<string>): strin
     case 'function':
       return checkFunction(node);
     case 'select':
-      return checkSelect(node, tables, cteNames);
+      return checkSelect(node);
     default:
       return undefined;
   }
 }
 
-function checkSelect(node: Node, tables: TableRef[], cteNames: Set<string>): string | undefined {
+function checkSelect(node: Node): string | undefined {
   const into = node.into as Node | null | undefined;
   if (into?.type === 'into' || (into?.position ?? null) !== null) {
     return `SELECT … INTO ${typeof into?.keyword === 'string' ? into.keyword.toUpperCase() : ''} is not allowed`;
   }
   if (node.locking_read) return 'locking reads (FOR UPDATE, LOCK IN SHARE MODE) are not allowed';
-  for (const cte of asArray(node.with)) {
-    const name = ((cte as Node).name as Node | undefined)?.value;
-    if (typeof name === 'string') cteNames.add(name.toLowerCase());
-  }
-  for (const item of asArray(node.from)) {
-    const from = item as Node;
-    if (typeof from.table !== 'string') continue;
-    const schema = typeof from.db === 'string' && from.db !== '' ? from.db : null;
-    if (schema !== null && SYSTEM_SCHEMAS.has(schema.toLowerCase())) {
-      return `the system schema ${schema.toLowerCase()} cannot be exported`;
-    }
-    tables.push({ schema, table: from.table });
-  }
   return undefined;
 }
 
@@ -123,10 +117,6 @@ function checkFunction(node: Node): string | undefined {
   const upper = (parts[0] ?? '').toUpperCase();
   const reason = FORBIDDEN_FUNCTIONS.get(upper);
   return reason ? `${upper}() is not allowed: ${reason}` : undefined;
-}
-
-function asArray(value: unknown): unknown[] {
-  return Array.isArray(value) ? value : [];
 }
 
 function fail(reason: string): AstResult {

@@ -55,7 +55,8 @@ export async function startServiceUnderTest(
   await createReaderAccount(server, {
     ...READER,
     host: '%',
-    schemas: [database],
+    // API_SECRET alone: the `default` key, reading the bench database through its role.
+    keys: [{ keyId: 'default', schemas: [database] }],
     maxConnections: 20,
     maxStatementSeconds: 3600,
   });
