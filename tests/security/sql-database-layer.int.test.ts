@@ -4,6 +4,8 @@ import { testServer } from '@fluxquery/testkit';
 import type { RowDataPacket } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
 import { existsSync } from 'node:fs';
+import { checkSelectQuery } from '@fluxquery/sql-guard';
+import { queryShapes } from './query-shapes';
 import { createSecurityDatabase, type SecurityDatabase } from './security-database';
 import { ATTACKS, LEGIT, type DatabaseOutcome } from './sql-corpus';
 
@@ -153,6 +155,37 @@ describe("each key's role, with the guard bypassed", () => {
     } finally {
       sessions.close();
     }
+  });
+});
+
+describe('generated query shapes on the real server', () => {
+  // tests/security/query-shapes.ts: every FROM shape under one query shape. The guard accepts each
+  // around the key's own table, and each exports exactly what MariaDB returns to an administrator;
+  // around the other key's table, with the guard bypassed, the server refuses each.
+  const rowsOf = async (sql: string, keyId = 'default'): Promise<string> => {
+    const result = await runAsReader(sql, keyId);
+    return `${result.detail}: ${JSON.stringify(result.rows.map((row) => row.map((v) => String(v))))}`;
+  };
+
+  it("accepts and runs every shape around the key's own table, with MariaDB's own rows", async () => {
+    const mismatches: string[] = [];
+    for (const sql of queryShapes(`\`${sec.test.name}\`.users`, 1)) {
+      checkSelectQuery(sql, { defaultSchema: sec.test.name, allowedSchemas: [sec.test.name] });
+      const [expected] = await sec.test.db.query({ sql, rowsAsArray: true });
+      const want = `${(expected as unknown[][]).length} rows: ${JSON.stringify((expected as unknown[][]).map((row) => row.map((v) => String(v))))}`;
+      const got = await rowsOf(sql);
+      if (got !== want) mismatches.push(`${sql}\n  got ${got}\n  want ${want}`);
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("gets the server's refusal for every shape around the other key's table", async () => {
+    const leaks: string[] = [];
+    for (const sql of queryShapes(`\`${sec.other}\`.payroll`, 1)) {
+      const result = await runAsReader(sql);
+      if (!/SELECT command denied/.test(result.detail)) leaks.push(`${sql}: ${result.detail}`);
+    }
+    expect(leaks).toEqual([]);
   });
 });
 

@@ -78,6 +78,9 @@ export function toParserText(sql: string, tokens: readonly Token[]): string {
     } else if (word(token, 'VARIANCE', 'STD') && symbol(next, '(')) {
       // Their synonyms, which the parser knows.
       edits.push({ start: token.start, end: token.end, text: word(token, 'STD') ? 'STDDEV_POP' : 'VAR_POP' });
+    } else if (word(token, 'ALL', 'DISTINCT') && word(tokens[i - 1], 'INTERSECT', 'EXCEPT')) {
+      // INTERSECT ALL, EXCEPT ALL (MariaDB 10.5+) and the DISTINCT defaults: same operands.
+      blank(token, token);
     } else if (word(token, 'SUBSTRING', 'SUBSTR', 'MID') && symbol(next, '(')) {
       substringDepths.push(depth + 1);
     } else if (word(token, 'FROM', 'FOR') && substringDepths.at(-1) === depth) {
@@ -85,7 +88,9 @@ export function toParserText(sql: string, tokens: readonly Token[]): string {
       edits.push({ start: token.start, end: token.end, text: ',' });
     }
   }
+  edits.push(...wrapSetOperations(tokens), ...wrapFromGroups(tokens));
   let text = sql;
+  // Stable for equal starts: a wrap's opening goes in before anything that starts at its `(`.
   for (const edit of edits.sort((a, b) => b.start - a.start)) {
     text = text.slice(0, edit.start) + edit.text + text.slice(edit.end);
   }
@@ -101,4 +106,106 @@ function closingParen(tokens: readonly Token[], open: number): number | undefine
     if (!(token.kind === 'word' || token.kind === 'identifier' || symbol(token, ','))) return undefined;
   }
   return undefined;
+}
+
+const SET_OPERATORS = ['UNION', 'INTERSECT', 'EXCEPT'];
+
+/**
+ * A parenthesised set operation (`… UNION ALL (SELECT … UNION SELECT …)`, `(… EXCEPT …) UNION …`),
+ * which MariaDB runs and the parser cannot read, becomes a derived table the parser can:
+ * `(SELECT * FROM (…) AS fq_set_1)`. The text inside is untouched, so the walk sees every table
+ * and call in it; only the parser's copy changes, never the query that runs.
+ */
+function wrapSetOperations(tokens: readonly Token[]): Edit[] {
+  const edits: Edit[] = [];
+  const opens: number[] = [];
+  let count = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    if (symbol(tokens[i], '(')) opens.push(i);
+    if (!symbol(tokens[i], ')')) continue;
+    const open = opens.pop();
+    if (open === undefined || !startsQuery(tokens, open + 1) || !hasSetOperator(tokens, open + 1, i)) continue;
+    count += 1;
+    const [first, last] = [tokens[open] as Token, tokens[i] as Token];
+    edits.push({ start: first.start, end: first.end, text: '(SELECT * FROM (' });
+    edits.push({ start: last.start, end: last.end, text: `) AS fq_set_${count})` });
+  }
+  return edits;
+}
+
+function startsQuery(tokens: readonly Token[], at: number): boolean {
+  let i = at;
+  while (symbol(tokens[i], '(')) i += 1;
+  return word(tokens[i], 'SELECT', 'WITH');
+}
+
+/** A set operator at the top level of tokens[from, to). */
+function hasSetOperator(tokens: readonly Token[], from: number, to: number): boolean {
+  let depth = 0;
+  for (let i = from; i < to; i += 1) {
+    if (symbol(tokens[i], '(')) depth += 1;
+    else if (symbol(tokens[i], ')')) depth -= 1;
+    else if (depth === 0 && word(tokens[i], ...SET_OPERATORS)) return true;
+  }
+  return false;
+}
+
+// SUBSTRING(s FROM 2), TRIM(x FROM s), EXTRACT(YEAR FROM d): a FROM that starts no table list.
+const FROM_ARGUMENT_FUNCTIONS = ['SUBSTRING', 'SUBSTR', 'MID', 'TRIM', 'EXTRACT', 'POSITION'];
+// Words that end a FROM clause at its own depth.
+const AFTER_FROM = ['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'FOR', 'LOCK', 'INTO', 'PROCEDURE'];
+
+/**
+ * A parenthesised group in a FROM clause (`FROM (a, b)`, `a JOIN (b JOIN c ON …) ON …`,
+ * `((a JOIN b ON …) JOIN c ON …)`), which MariaDB reads and the parser reads only at the top level
+ * and one deep, becomes a derived table over the same items: `(SELECT * FROM a, b) AS fq_group_1`.
+ * Every table and condition in it stays in the parser's copy, in the same CTE scope.
+ */
+function wrapFromGroups(tokens: readonly Token[]): Edit[] {
+  const edits: Edit[] = [];
+  // For each open parenthesis depth: whether a FROM list is being read there.
+  const isFromList: boolean[] = [false];
+  // For each depth: whether its parenthesis holds a function's arguments that use FROM as a word.
+  const isFromArgument: boolean[] = [false];
+  const groups: { open: number; depth: number }[] = [];
+  let depth = 0;
+  let count = 0;
+  for (let i = 0; i < tokens.length; i += 1) {
+    const token = tokens[i] as Token;
+    const previous = tokens[i - 1];
+    if (symbol(token, '(')) {
+      const startsItem =
+        isFromList[depth] === true &&
+        (word(previous, 'FROM', 'JOIN', 'STRAIGHT_JOIN') || symbol(previous, ',') || isOpenGroup(groups, i - 1));
+      depth += 1;
+      isFromList[depth] = false;
+      isFromArgument[depth] = word(previous, ...FROM_ARGUMENT_FUNCTIONS);
+      if (startsItem && !startsQuery(tokens, i + 1)) {
+        groups.push({ open: i, depth });
+        isFromList[depth] = true;
+      }
+    } else if (symbol(token, ')')) {
+      const group = groups.at(-1);
+      if (group?.depth === depth) {
+        groups.pop();
+        count += 1;
+        edits.push({
+          start: (tokens[group.open] as Token).start,
+          end: (tokens[group.open] as Token).end,
+          text: '(SELECT * FROM ',
+        });
+        edits.push({ start: token.start, end: token.end, text: `) AS fq_group_${count}` });
+      }
+      depth -= 1;
+    } else if (word(token, 'FROM') && !isFromList[depth] && !isFromArgument[depth]) {
+      isFromList[depth] = true;
+    } else if (word(token, ...AFTER_FROM, ...SET_OPERATORS, 'SELECT')) {
+      isFromList[depth] = false;
+    }
+  }
+  return edits;
+}
+
+function isOpenGroup(groups: readonly { open: number }[], index: number): boolean {
+  return groups.at(-1)?.open === index;
 }
