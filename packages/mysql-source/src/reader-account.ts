@@ -67,11 +67,12 @@ export function readerAccountStatements(
   return [
     [`CREATE USER IF NOT EXISTS ${who} IDENTIFIED BY ?`, [account.password]],
     [`ALTER USER ${who} IDENTIFIED BY ? WITH ${limits}`, [account.password]],
-    statement(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who}`),
+    // Stale roles first: MariaDB's REVOKE ALL also takes the account's roles (MySQL's does not).
     ...stale.flatMap((role) => [
       statement(`REVOKE ${quoteName(role)} FROM ${who}`),
       ...(role.startsWith(`${account.user}_`) ? [statement(`DROP ROLE IF EXISTS ${quoteName(role)}`)] : []),
     ]),
+    statement(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${who}`),
     ...[...wanted].flatMap(([role, key]) => [
       statement(`CREATE ROLE IF NOT EXISTS ${quoteName(role)}`),
       statement(`REVOKE ALL PRIVILEGES, GRANT OPTION FROM ${quoteName(role)}`),
