@@ -145,8 +145,10 @@ const settings = {
       then: Joi.string().min(12).allow(''),
       otherwise: Joi.any().default('admin'),
     }),
-  // read-only: look and retry only; full: every Bull Board action, editing job data included.
+  // read-only: look only; full: every Bull Board action, editing job data included.
   DASHBOARD_MODE: Joi.string().valid('read-only', 'full').default('read-only'),
+  // In read-only mode: failed jobs (never completed ones) may be retried.
+  DASHBOARD_RETRY_FAILED: flag().default(false),
   // A worker's /metrics, /healthz and /readyz; 0 turns the server off.
   METRICS_PORT: Joi.number().port().default(9464),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
@@ -214,7 +216,9 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   WORKER_STALL_INTERVAL: 'a job whose worker stops renewing its lock this long is taken over by another worker',
   DASHBOARD_USER: 'Bull Board user',
   DASHBOARD_PASSWORD: 'Bull Board password (12+ characters in production); empty: no dashboard',
-  DASHBOARD_MODE: '`read-only` (look and retry) or `full` (every Bull Board action, editing job data included)',
+  DASHBOARD_MODE:
+    '`read-only` (look only: the board shows no actions) or `full` (every Bull Board action, editing job data and re-running completed jobs included)',
+  DASHBOARD_RETRY_FAILED: 'in read-only mode, allow retrying failed jobs (one or all); completed jobs never run again',
   METRICS_PORT: "a worker's /metrics, /healthz and /readyz; 0 turns them off",
   LOG_LEVEL: '`error`, `warn`, `info` or `debug`',
 };

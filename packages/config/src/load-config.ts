@@ -57,7 +57,7 @@ export interface Config {
   /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
   jobRetentionCount: number;
   /** Empty password: the dashboard is not mounted. */
-  dashboard: { user: string; password: string; mode: 'read-only' | 'full' };
+  dashboard: { user: string; password: string; mode: 'read-only' | 'full'; canRetryFailed: boolean };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
 }
 
@@ -95,6 +95,7 @@ interface Env extends DeliveryEnv {
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
+  DASHBOARD_RETRY_FAILED: boolean;
   JOB_SEAL_SECRET: string;
   LOG_LEVEL: Config['logLevel'];
 }
@@ -152,7 +153,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     workerStallMs: v.WORKER_STALL_INTERVAL,
     workerShutdownGraceMs: v.WORKER_SHUTDOWN_GRACE,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
-    dashboard: { user: v.DASHBOARD_USER, password: v.DASHBOARD_PASSWORD, mode: v.DASHBOARD_MODE },
+    dashboard: {
+      user: v.DASHBOARD_USER,
+      password: v.DASHBOARD_PASSWORD,
+      mode: v.DASHBOARD_MODE,
+      canRetryFailed: v.DASHBOARD_RETRY_FAILED,
+    },
     logLevel: v.LOG_LEVEL,
   };
   return deepFreeze(config);
