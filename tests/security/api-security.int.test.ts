@@ -6,6 +6,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { createHarness, pollUntilDone, SECRET, TEST_LIMITS, testClient, type Harness } from '../e2e/harness';
+import { webhookHeaders } from '@fluxquery/webhooks';
 import { prepareSecurityDatabase, type SecurityDatabase } from './security-database';
 import { ATTACKS, LEGIT } from './sql-corpus';
 
@@ -120,6 +121,29 @@ describe('replays', () => {
     } finally {
       await redis.quit();
     }
+  });
+
+  it('refuses a webhook replayed at the api, though it carries the key, a fresh nonce and a valid MAC', async () => {
+    // A receiver whose callback_url pointed at our /export holds a webhook signed with the key's
+    // secret over POST /export; its own label keeps it from being a request (docs/webhooks.md).
+    const raw = body();
+    const headers = webhookHeaders({
+      secret: SECRET,
+      keyId: 'default',
+      url: new URL('https://receiver.example.com/export'),
+      body: raw,
+      event: 'export.completed',
+      deliveryId: 'd-1',
+    });
+    const before = await jobCount();
+    const res = await postV2(raw, {
+      timestamp: headers['X-Timestamp'],
+      nonce: headers['X-Nonce'],
+      signature: headers['X-Signature'],
+    });
+    expect(res.status).toBe(401);
+    expect(res.body.error.code).toBe('INVALID_SIGNATURE');
+    expect(await jobCount()).toBe(before);
   });
 });
 

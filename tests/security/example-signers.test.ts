@@ -46,7 +46,6 @@ describe('the example signers', () => {
         'ok   v1 GET a job status',
         'ok   v2 POST /export',
         'ok   v2 GET with a query string',
-        'ok   v2 a webhook, as the receiver of callback_url checks it',
       ]);
     }, 60_000);
   }

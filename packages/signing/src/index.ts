@@ -1,5 +1,5 @@
 export { signV1, type SignV1Input } from './sign-v1';
-export { signV2, stringToSignV2, type SignV2Input } from './sign-v2';
+export { signV2, stringToSignV2, type SignatureLabel, type SignV2Input } from './sign-v2';
 export {
   verifyRequest,
   type SignedRequest,

@@ -17,13 +17,21 @@ export interface SignV2Input {
 }
 
 /**
- * v2's string to sign: version, method, path, query, timestamp, nonce, key id and the hex sha256
+ * What the first line of the string to sign says it is: a request to the api (`v2`), or a webhook
+ * from it (`fluxquery-webhook`). A webhook's receiver holds the key's secret too: with one label
+ * for both, a webhook it received would be a valid signed POST to the api (same key, path chosen
+ * by the client), which it could replay within the time window.
+ */
+export type SignatureLabel = 'v2' | 'fluxquery-webhook';
+
+/**
+ * v2's string to sign: the label, method, path, query, timestamp, nonce, key id and the hex sha256
  * of the body, one per line, with no trailing newline. Every field is bound, and the body is
  * hashed so that the string stays small and unambiguous.
  */
-export function stringToSignV2(input: Omit<SignV2Input, 'secret'>): string {
+export function stringToSignV2(input: Omit<SignV2Input, 'secret'>, label: SignatureLabel = 'v2'): string {
   return [
-    'v2',
+    label,
     input.method.toUpperCase(),
     input.path,
     input.query,
@@ -35,6 +43,6 @@ export function stringToSignV2(input: Omit<SignV2Input, 'secret'>): string {
 }
 
 /** The X-Signature header's value: `v2=` and the lowercase hex HMAC-SHA256 of stringToSignV2. */
-export function signV2(input: SignV2Input): string {
-  return `v2=${createHmac('sha256', input.secret).update(stringToSignV2(input)).digest('hex')}`;
+export function signV2(input: SignV2Input, label: SignatureLabel = 'v2'): string {
+  return `v2=${createHmac('sha256', input.secret).update(stringToSignV2(input, label)).digest('hex')}`;
 }

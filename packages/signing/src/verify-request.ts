@@ -1,6 +1,6 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { signV1 } from './sign-v1';
-import { stringToSignV2 } from './sign-v2';
+import { stringToSignV2, type SignatureLabel } from './sign-v2';
 
 export interface SignedRequest {
   method: string;
@@ -24,6 +24,8 @@ export interface VerifyOptions {
   /** Unix seconds; the server clock. */
   nowSeconds: number;
   windowSeconds: number;
+  /** What a v2 signature must be labelled: `v2` for requests to the api (the default), `fluxquery-webhook` for webhooks. */
+  label?: SignatureLabel;
 }
 
 export type VerifyFailure =
@@ -62,6 +64,8 @@ export function verifyRequest(request: SignedRequest, options: VerifyOptions): V
   const { timestamp, signature, keyId: keyIdHeader, nonce } = request.headers;
   if (!timestamp || !signature) return failed('missing-headers');
   const scheme = signature.startsWith('v2=') ? 'v2' : 'v1';
+  // A webhook is only ever signed with v2's fields: a v1-shaped signature is not one.
+  if (options.label === 'fluxquery-webhook' && scheme !== 'v2') return failed('malformed-signature');
   if (scheme === 'v2' && (!keyIdHeader || !nonce)) return failed('missing-headers');
   if (!TIMESTAMP.test(timestamp)) return failed('malformed-timestamp');
   if (Math.abs(options.nowSeconds - Number(timestamp)) > options.windowSeconds)
@@ -81,7 +85,7 @@ export function verifyRequest(request: SignedRequest, options: VerifyOptions): V
     const expected =
       scheme === 'v2'
         ? createHmac('sha256', secret)
-            .update(stringToSignV2({ ...request, keyId, timestamp, nonce: nonce ?? '' }))
+            .update(stringToSignV2({ ...request, keyId, timestamp, nonce: nonce ?? '' }, options.label))
             .digest()
         : Buffer.from(signV1({ secret, ...request, timestamp }), 'hex');
     isMatch = timingSafeEqual(expected, given) || isMatch;

@@ -1,6 +1,7 @@
 import { verifyRequest, type VerifyResult } from './verify-request';
 
-// A webhook is signed as a v2 request to the service is; its receiver checks it the same way.
+// A webhook is signed with v2's fields under its own label (sign-v2.ts), so that it is never a
+// valid request to the api; its receiver checks it the same way.
 
 export interface ReceivedWebhook {
   /** The path and query the receiver was called on, as in its request line. */
@@ -38,6 +39,7 @@ export function verifyWebhook(
       findSecrets: () => secrets,
       nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),
       windowSeconds: options.windowSeconds ?? 300,
+      label: 'fluxquery-webhook',
     },
   );
 }
