@@ -15,19 +15,54 @@ export interface CallbackPolicy {
 const PUBLIC_RANGES = new Set(['unicast']);
 
 /**
- * Why `address` may not be called back, or undefined when it may. IPv4-mapped IPv6 addresses
- * (`::ffff:10.0.0.1`) are judged as the IPv4 address they carry.
+ * Why `address` may not be called back, or undefined when it may. An IPv6 address that carries an
+ * IPv4 address (IPv4-mapped `::ffff:a.b.c.d`, IPv4-compatible `::a.b.c.d`, SIIT, NAT64
+ * `64:ff9b::/96` and `64:ff9b:1::/48`, 6to4 `2002::/16`, Teredo's server and client) is refused when
+ * any address it carries would be: a gateway or the host's own stack may deliver it there.
  */
 export function forbiddenAddressReason(
   address: string,
   policy: Pick<CallbackPolicy, 'allowLoopback'>,
 ): string | undefined {
   if (!ipaddr.isValid(address)) return 'not an IP address';
-  let parsed = ipaddr.parse(address);
-  if (parsed.kind() === 'ipv6' && (parsed as ipaddr.IPv6).isIPv4MappedAddress()) {
-    parsed = (parsed as ipaddr.IPv6).toIPv4Address();
+  const parsed = ipaddr.parse(address);
+  if (parsed.kind() === 'ipv4') return judge(parsed, policy);
+  const ipv6 = parsed as ipaddr.IPv6;
+  for (const carried of carriedIPv4(ipv6)) {
+    const reason = judge(carried, policy);
+    if (reason) return `${reason} inside an IPv6 address (${carried.toString()})`;
   }
-  const range = parsed.range();
+  // What carries a public IPv4 address is still a tunnel or a translator, never a plain host.
+  if (ipv6.isIPv4MappedAddress()) return judge(ipv6.toIPv4Address(), policy);
+  if (isIPv4Compatible(ipv6)) return 'an IPv4-compatible IPv6 address';
+  return judge(ipv6, policy);
+}
+
+function judge(address: ipaddr.IPv4 | ipaddr.IPv6, policy: Pick<CallbackPolicy, 'allowLoopback'>): string | undefined {
+  const range = address.range();
   if (range === 'loopback' && policy.allowLoopback) return undefined;
   return PUBLIC_RANGES.has(range) ? undefined : `a ${range} address`;
+}
+
+/** The IPv4 addresses an IPv6 address carries by one of the standard embeddings; none for a plain one. */
+export function carriedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
+  const parts = address.parts;
+  const word = (i: number): number => parts[i] ?? 0;
+  const v4 = (high: number, low: number) =>
+    ipaddr.fromByteArray([high >> 8, high & 0xff, low >> 8, low & 0xff]) as ipaddr.IPv4;
+  const isZero = (from: number, to: number) => parts.slice(from, to).every((part) => part === 0);
+  const last = v4(word(6), word(7));
+  if (isZero(0, 5) && word(5) === 0xffff) return [last]; // ::ffff:0:0/96, mapped
+  if (isZero(0, 4) && word(4) === 0xffff && word(5) === 0) return [last]; // ::ffff:0:0:0/96, SIIT
+  if (isIPv4Compatible(address)) return [last]; // ::/96, compatible (deprecated)
+  if (word(0) === 0x64 && word(1) === 0xff9b && (isZero(2, 6) || word(2) === 1)) return [last]; // NAT64
+  if (word(0) === 0x2002) return [v4(word(1), word(2))]; // 6to4
+  if (word(0) === 0x2001 && word(1) === 0) return [v4(word(2), word(3)), v4(~word(6) & 0xffff, ~word(7) & 0xffff)]; // Teredo
+  return [];
+}
+
+/** `::a.b.c.d`, but not `::` or `::1`, which have names of their own. */
+function isIPv4Compatible(address: ipaddr.IPv6): boolean {
+  const parts = address.parts;
+  return parts.slice(0, 6).every((part) => part === 0) && ((parts[6] ?? 0) !== 0 || (parts[7] ?? 0) > 1);
 }

@@ -78,4 +78,39 @@ describe('addresses a callback may reach', () => {
     '192.0.2.1',
     '64:ff9b::a00:1',
   ])('%s is not', (address) => expect(forbiddenAddressReason(address, { allowLoopback: false })).toMatch(/^a /));
+
+  // Every standard way of carrying an IPv4 address in an IPv6 one, around the metadata address,
+  // loopback and a private address, in several notations each.
+  it.each([
+    ['::a9fe:a9fe', '169.254.169.254'],
+    ['::169.254.169.254', '169.254.169.254'],
+    ['0:0:0:0:0:0:a9fe:a9fe', '169.254.169.254'],
+    ['::7f00:1', '127.0.0.1'],
+    ['::127.0.0.1', '127.0.0.1'],
+    ['::ffff:a9fe:a9fe', '169.254.169.254'],
+    ['::ffff:169.254.169.254', '169.254.169.254'],
+    ['0:0:0:0:0:ffff:7f00:1', '127.0.0.1'],
+    ['::ffff:0:a9fe:a9fe', '169.254.169.254'],
+    ['64:ff9b::a9fe:a9fe', '169.254.169.254'],
+    ['64:ff9b::169.254.169.254', '169.254.169.254'],
+    ['64:ff9b:1::a00:1', '10.0.0.1'],
+    ['2002:a9fe:a9fe::1', '169.254.169.254'],
+    ['2002:7f00:1::', '127.0.0.1'],
+    ['2001:0:a9fe:a9fe::1', '169.254.169.254'],
+    ['2001:0:4136:e378:8000:63bf:f5ff:fffe', '10.0.0.1'],
+  ])('%s carries %s, and is refused for it', (address, carried) => {
+    expect(forbiddenAddressReason(address, { allowLoopback: false })).toContain(`inside an IPv6 address (${carried})`);
+    // Loopback allowed (development) lets no other range through inside IPv6.
+    if (carried !== '127.0.0.1') expect(forbiddenAddressReason(address, { allowLoopback: true })).toBeDefined();
+  });
+
+  it.each(['::808:808', '64:ff9b::808:808', '2002:808:808::1'])(
+    '%s carries a public address, and is still no plain host',
+    (address) => expect(forbiddenAddressReason(address, { allowLoopback: false })).toBeDefined(),
+  );
+
+  it.each(['[::a9fe:a9fe]', '[::7f00:1]', '[::ffff:7f00:1]', '[64:ff9b::a9fe:a9fe]', '[2002:a9fe:a9fe::]'])(
+    'a callback URL to %s is refused at submit',
+    (host) => expect(codeOf(`https://${host}/hook`, production)).toBe('INVALID_CALLBACK_URL'),
+  );
 });
