@@ -20,7 +20,8 @@ RUN pnpm deploy --filter @fluxquery/api --prod --legacy /out/api \
  && pnpm deploy --filter @fluxquery/cli --prod --legacy /out/cli
 
 FROM node:20-bookworm-slim
-ENV NODE_ENV=production APP_ENV=production
+# A worker's probes and /metrics must be reachable from outside the container.
+ENV NODE_ENV=production APP_ENV=production METRICS_HOST=0.0.0.0
 WORKDIR /app
 COPY --from=build /out/api ./apps/api
 COPY --from=build /out/worker ./apps/worker

@@ -178,6 +178,18 @@ describe('fluxquery, against a running service', () => {
     );
   });
 
+  it('warns loudly when the api listens on every interface with a development secret (devsecret here)', () => {
+    const api = processes[0]!;
+    expect(api.logs.find((l) => l.message === 'api.started')).toMatchObject({ host: 'every interface' });
+    expect(api.logs.find((l) => l.message === 'config.development_secrets_exposed')).toMatchObject({
+      level: 'error',
+      settings: ['API_SECRET (or a client key secret)'],
+      addresses: ['0.0.0.0'],
+    });
+    // The worker talks to Redis and MySQL on loopback only, so it has nothing to say.
+    expect(processes[1]!.logs.some((l) => l.message === 'config.development_secrets_exposed')).toBe(false);
+  });
+
   it('submits and waits (plain progress in a pipe), then downloads the file', async () => {
     const run = fluxquery(['submit', '-q', 'SELECT id, note FROM t ORDER BY id', '-e', 'ops@example.com', '--wait']);
     expect(run.stderr).toMatch(/^job [0-9a-f-]{36}\n/);

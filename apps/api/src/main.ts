@@ -1,4 +1,4 @@
-import { loadConfig } from '@fluxquery/config';
+import { findExposedDevelopmentSecrets, loadConfig } from '@fluxquery/config';
 import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
@@ -59,12 +59,21 @@ function main(): void {
     cancelled: createCancelledJobs(redis, `${config.queuePrefix}:fq`),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   });
-  const server = createHttpServer(app).listen(config.serverPort, () => {
+  const server = createHttpServer(app).listen(config.serverPort, config.serverHost || undefined, () => {
     logger.info('api.started', {
       port: config.serverPort,
+      host: config.serverHost || 'every interface',
       env: config.appEnv,
       dashboard: Boolean(config.dashboard.password),
     });
+    const exposed = findExposedDevelopmentSecrets(config, [config.serverHost]);
+    if (exposed) {
+      logger.error('config.development_secrets_exposed', {
+        ...exposed,
+        advice:
+          'anyone who has read the FluxQuery repository knows these secrets: set your own, or SERVER_HOST=127.0.0.1 (APP_ENV=production refuses them)',
+      });
+    }
   });
 
   const stop = (signal: string): void => {

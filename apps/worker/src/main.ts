@@ -1,4 +1,11 @@
-import { DEFAULT_KEY_ID, describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
+import {
+  DEFAULT_KEY_ID,
+  describeMysql,
+  findExposedDevelopmentSecrets,
+  loadConfig,
+  longestTimeoutMs,
+  type Config,
+} from '@fluxquery/config';
 import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlots } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
@@ -83,10 +90,11 @@ async function main(): Promise<void> {
     },
     { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs },
   );
+  warnAboutDevelopmentSecrets(config, logger);
   await checkAccountGrants(config, logger);
   await warnAboutEviction(connection, logger);
   await warnAboutPersistence(connection, logger);
-  const probes = startMetricsServerIf(config.metricsPort, metrics, logger, {
+  const probes = startMetricsServerIf(config, metrics, logger, {
     checkReady: async () => {
       await pingDatabase(config.mysql);
       await storage.check();
@@ -145,15 +153,37 @@ async function openStorage(config: Config, logger: Logger): Promise<AnyStorage> 
   return storage;
 }
 
-function startMetricsServerIf(port: number, metrics: WorkerMetrics, logger: Logger, probes: WorkerProbes) {
+function startMetricsServerIf(config: Readonly<Config>, metrics: WorkerMetrics, logger: Logger, probes: WorkerProbes) {
+  const port = config.metricsPort;
   if (port === 0) return undefined;
-  return startMetricsServer(port, metrics, probes, (error) =>
-    logger.warn('metrics.server_failed', {
-      port,
-      error: error.message,
-      advice: 'set METRICS_PORT to a free port, or 0',
-    }),
+  return startMetricsServer(
+    port,
+    metrics,
+    probes,
+    (error) =>
+      logger.warn('metrics.server_failed', {
+        port,
+        error: error.message,
+        advice: 'set METRICS_PORT to a free port, or 0',
+      }),
+    config.metricsHost,
   );
+}
+
+/**
+ * A worker holds the seal and link secrets and every key's: with a development default, and any of
+ * its metrics address, Redis or MySQL beyond this machine, it is not a development machine any more.
+ */
+function warnAboutDevelopmentSecrets(config: Readonly<Config>, logger: Logger): void {
+  const addresses = [config.mysql.host, new URL(config.redisUrl).hostname];
+  if (config.metricsPort !== 0) addresses.push(config.metricsHost);
+  const exposed = findExposedDevelopmentSecrets(config, addresses);
+  if (!exposed) return;
+  logger.error('config.development_secrets_exposed', {
+    ...exposed,
+    advice:
+      'anyone who has read the FluxQuery repository knows these secrets: set your own (APP_ENV=production refuses them)',
+  });
 }
 
 /**

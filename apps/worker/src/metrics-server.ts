@@ -15,6 +15,8 @@ export function startMetricsServer(
   metrics: WorkerMetrics,
   probes: WorkerProbes,
   onError: (error: Error) => void,
+  /** METRICS_HOST: loopback unless the worker runs in a container. */
+  host = '127.0.0.1',
 ): Server {
   const server = createServer((req, res) => {
     const answer = (status: number, type: string, body: string): void => {
@@ -42,7 +44,7 @@ export function startMetricsServer(
   });
   // A taken port must not stop the exports: the worker runs on without metrics, and says so.
   server.on('error', onError);
-  server.listen(port);
+  server.listen(port, host);
   return server;
 }
 

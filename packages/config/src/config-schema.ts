@@ -1,5 +1,6 @@
 import Joi from 'joi';
 import { parseDurationMs } from './duration';
+import { DEVELOPMENT_SECRETS } from './development-defaults';
 import { parseMysqlDsn } from './mysql-dsn';
 
 const flag = () => Joi.boolean().truthy('1', 'yes', 'on').falsy('0', 'no', 'off', '');
@@ -28,6 +29,8 @@ const duration = Joi.alternatives(Joi.string(), Joi.number()).custom((value: str
 const settings = {
   APP_ENV: Joi.string().valid('development', 'test', 'production').default('development'),
   SERVER_PORT: Joi.number().port().default(8080),
+  // Every interface by default, as the Go service listened; .env.example keeps development on loopback.
+  SERVER_HOST: Joi.string().hostname().allow('').default(''),
   MYSQL_DSN: dsn.when('APP_ENV', {
     is: 'production',
     then: Joi.required(),
@@ -82,13 +85,13 @@ const settings = {
   DOWNLOAD_LINK_SECRET: Joi.string().when('APP_ENV', {
     is: 'production',
     then: Joi.string().min(32).required(),
-    otherwise: Joi.string().min(16).default('dev-download-link-secret-not-for-production'),
+    otherwise: Joi.string().min(16).default(DEVELOPMENT_SECRETS.DOWNLOAD_LINK_SECRET),
   }),
   // Seals every job the api and the workers enqueue; both must have the same one.
   JOB_SEAL_SECRET: Joi.string().when('APP_ENV', {
     is: 'production',
     then: Joi.string().min(32).required(),
-    otherwise: Joi.string().min(16).default('dev-job-seal-secret-not-for-production'),
+    otherwise: Joi.string().min(16).default(DEVELOPMENT_SECRETS.JOB_SEAL_SECRET),
   }),
   DOWNLOAD_LINK_TTL: duration.default(7 * 24 * 3_600_000),
   // Links in emails and statuses are absolute: the address clients reach the api at.
@@ -102,7 +105,7 @@ const settings = {
   API_SECRET: Joi.string().when('APP_ENV', {
     is: 'production',
     then: Joi.string().min(16),
-    otherwise: Joi.string().min(1).default('devsecret'),
+    otherwise: Joi.string().min(1).default(DEVELOPMENT_SECRETS.API_SECRET),
   }),
   CLIENT_KEYS: Joi.string().allow(''),
   CLIENT_KEYS_FILE: Joi.string().allow(''),
@@ -143,7 +146,7 @@ const settings = {
     .when('APP_ENV', {
       is: 'production',
       then: Joi.string().min(12).allow(''),
-      otherwise: Joi.any().default('admin'),
+      otherwise: Joi.any().default(DEVELOPMENT_SECRETS.DASHBOARD_PASSWORD),
     }),
   // read-only: look only; full: every Bull Board action, editing job data included.
   DASHBOARD_MODE: Joi.string().valid('read-only', 'full').default('read-only'),
@@ -151,6 +154,8 @@ const settings = {
   DASHBOARD_RETRY_FAILED: flag().default(false),
   // A worker's /metrics, /healthz and /readyz; 0 turns the server off.
   METRICS_PORT: Joi.number().port().default(9464),
+  // Loopback outside containers (the image sets 0.0.0.0, for probes and Prometheus).
+  METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
 };
 
@@ -159,6 +164,8 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   APP_ENV:
     '`production` demands real secrets and addresses; `development` allows loopback webhooks and has working defaults',
   SERVER_PORT: 'the port the api listens on',
+  SERVER_HOST:
+    'the address the api listens on; empty: every interface (with a development secret on anything but loopback, the api warns at start)',
   MYSQL_DSN:
     'the database exports read, as `user:pass@tcp(host:3306)/db` (the Go form) or `mysql://user:pass@host:3306/db`; a SELECT-only account (`fluxquery db reader`)',
   REDIS_URL: 'Redis for queues, statuses, replay records and rate limits (`redis://` or `rediss://`)',
@@ -220,6 +227,8 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
     '`read-only` (look only: the board shows no actions) or `full` (every Bull Board action, editing job data and re-running completed jobs included)',
   DASHBOARD_RETRY_FAILED: 'in read-only mode, allow retrying failed jobs (one or all); completed jobs never run again',
   METRICS_PORT: "a worker's /metrics, /healthz and /readyz; 0 turns them off",
+  METRICS_HOST:
+    "the address a worker's metrics and probes listen on: loopback by default, 0.0.0.0 in the image (docs/operations.md says what /metrics shows)",
   LOG_LEVEL: '`error`, `warn`, `info` or `debug`',
 };
 

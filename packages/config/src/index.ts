@@ -4,3 +4,9 @@ export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 export type { StorageSettings, SmtpSettings, EmailSettings, DownloadLinkSettings } from './delivery-config';
 export { renderSettingsDoc } from './settings-doc';
+export {
+  DEVELOPMENT_SECRETS,
+  findDevelopmentSecrets,
+  findExposedDevelopmentSecrets,
+  isLoopbackAddress,
+} from './development-defaults';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { envSchema } from './config-schema';
 import { renderSettingsDoc } from './settings-doc';
 import { ConfigError, loadConfig } from './load-config';
+import { DEVELOPMENT_SECRETS, findDevelopmentSecrets, findExposedDevelopmentSecrets } from './development-defaults';
 
 describe('loadConfig', () => {
   it('gives a working development configuration from an empty environment', () => {
@@ -160,6 +161,45 @@ describe('client keys', () => {
     expect(() => loadConfig(production)).toThrow(/API_SECRET/);
     const keys = JSON.stringify([{ key_id: 'a', secrets: ['a-long-enough-secret'] }]);
     expect(loadConfig({ ...production, CLIENT_KEYS: keys }).clients.map((c) => c.keyId)).toEqual(['a']);
+  });
+
+  it('refuses to run production with a development default secret, and names each', () => {
+    const production = {
+      APP_ENV: 'production',
+      MYSQL_DSN: 'u:p@tcp(h:3306)/d',
+      PUBLIC_URL: 'https://exports.example.com',
+      API_SECRET: 'a-long-enough-secret',
+      DOWNLOAD_LINK_SECRET: 'x'.repeat(32),
+      JOB_SEAL_SECRET: 'y'.repeat(32),
+    };
+    expect(() => loadConfig(production)).not.toThrow();
+    // .env.example's values, which pass every length rule.
+    expect(() => loadConfig({ ...production, JOB_SEAL_SECRET: DEVELOPMENT_SECRETS.JOB_SEAL_SECRET })).toThrow(
+      /"JOB_SEAL_SECRET" holds a development default/,
+    );
+    expect(() => loadConfig({ ...production, DOWNLOAD_LINK_SECRET: DEVELOPMENT_SECRETS.DOWNLOAD_LINK_SECRET })).toThrow(
+      /"DOWNLOAD_LINK_SECRET" holds a development default/,
+    );
+  });
+
+  it('says when development secrets sit on an address others can reach', () => {
+    const config = loadConfig({});
+    expect(findDevelopmentSecrets(config)).toEqual([
+      'API_SECRET (or a client key secret)',
+      'DOWNLOAD_LINK_SECRET',
+      'JOB_SEAL_SECRET',
+      'DASHBOARD_PASSWORD',
+    ]);
+    expect(findExposedDevelopmentSecrets(config, ['127.0.0.1', 'localhost', '::1', '127.0.0.53'])).toBeUndefined();
+    expect(findExposedDevelopmentSecrets(config, ['127.0.0.1', ''])).toMatchObject({ addresses: ['0.0.0.0'] });
+    expect(findExposedDevelopmentSecrets(config, ['10.0.0.5'])).toMatchObject({ addresses: ['10.0.0.5'] });
+    const own = loadConfig({
+      API_SECRET: 'mine-0123456789',
+      DOWNLOAD_LINK_SECRET: 'mine-links-0123456789',
+      JOB_SEAL_SECRET: 'mine-seal-0123456789',
+      DASHBOARD_PASSWORD: '',
+    });
+    expect(findExposedDevelopmentSecrets(own, ['0.0.0.0'])).toBeUndefined();
   });
 });
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 import { envSchema } from './config-schema';
+import { findDevelopmentSecrets } from './development-defaults';
 import {
   checkDeliveryEnv,
   readDownloadLinks,
@@ -21,6 +22,8 @@ export interface Config {
   /** Where webhooks may go: https only in production, loopback only in development. */
   callbacks: { requireHttps: boolean; allowLoopback: boolean };
   serverPort: number;
+  /** SERVER_HOST: the api's listen address; empty: every interface. */
+  serverHost: string;
   mysql: MysqlConnectionConfig;
   redisUrl: string;
   storage: StorageSettings;
@@ -48,6 +51,8 @@ export interface Config {
   jobRetentionMs: number;
   /** METRICS_PORT: a worker's metrics and probes; 0: none. */
   metricsPort: number;
+  /** METRICS_HOST: where they listen. */
+  metricsHost: string;
   /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */
   queuePrefix: string;
   /** WORKER_SHUTDOWN_GRACE: how long a stopping worker lets its exports run before handing them back. */
@@ -70,6 +75,7 @@ export class ConfigError extends Error {
 
 interface Env extends DeliveryEnv {
   APP_ENV: Config['appEnv'];
+  SERVER_HOST: string;
   MYSQL_DSN: string;
   REDIS_URL: string;
   API_SECRET?: string;
@@ -90,6 +96,7 @@ interface Env extends DeliveryEnv {
   JOB_RETENTION_COUNT: number;
   QUEUE_PREFIX: string;
   METRICS_PORT: number;
+  METRICS_HOST: string;
   WORKER_STALL_INTERVAL: number;
   WORKER_SHUTDOWN_GRACE: number;
   DASHBOARD_USER: string;
@@ -130,6 +137,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     appEnv: v.APP_ENV,
     callbacks: { requireHttps: v.APP_ENV === 'production', allowLoopback: v.APP_ENV === 'development' },
     serverPort: v.SERVER_PORT,
+    serverHost: v.SERVER_HOST,
     mysql,
     redisUrl: v.REDIS_URL,
     storage: readStorage(v, localRoot),
@@ -150,6 +158,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     jobRetentionMs: v.JOB_RETENTION,
     queuePrefix: v.QUEUE_PREFIX,
     metricsPort: v.METRICS_PORT,
+    metricsHost: v.METRICS_HOST,
     workerStallMs: v.WORKER_STALL_INTERVAL,
     workerShutdownGraceMs: v.WORKER_SHUTDOWN_GRACE,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
@@ -161,6 +170,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     logLevel: v.LOG_LEVEL,
   };
+  // Anyone who has read this repository knows these: production never runs with one.
+  const known = findDevelopmentSecrets(config);
+  if (config.appEnv === 'production' && known.length > 0) {
+    throw new ConfigError(
+      known.map((name) => `"${name.split(' ')[0]}" holds a development default; production needs a secret of its own`),
+    );
+  }
   return deepFreeze(config);
 }
 
