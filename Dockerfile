@@ -26,8 +26,8 @@ WORKDIR /app
 COPY --from=build /out/api ./apps/api
 COPY --from=build /out/worker ./apps/worker
 COPY --from=build /out/cli ./apps/cli
-# Served by the api at /openapi.json and /docs.
-COPY docs/openapi.yaml ./docs/openapi.yaml
+# Served by the api at /openapi.json, /docs and /docs/signing.md.
+COPY docs/openapi.yaml docs/signing.md ./docs/
 RUN mkdir -p /app/exports && chown node:node /app/exports
 USER node
 EXPOSE 8080

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import request from 'supertest';
+import { ERROR_CODES } from '@fluxquery/errors';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createHarness, type Harness } from './harness';
 import { checkAgainstOpenApi, OPENAPI } from './openapi-check';
@@ -28,7 +29,11 @@ describe('docs/openapi.yaml', () => {
 
   it('is served at /openapi.json, and rendered at /docs from our own origin', async () => {
     const json = await request(harness.app).get('/openapi.json').expect(200);
-    expect(json.body).toEqual(JSON.parse(JSON.stringify(OPENAPI)));
+    // The same document, naming this deployment (PUBLIC_URL) as its server.
+    expect(json.body).toEqual({
+      ...JSON.parse(JSON.stringify(OPENAPI)),
+      servers: [{ url: 'http://fluxquery.test', description: 'this deployment' }],
+    });
     checkAgainstOpenApi('GET', '/openapi.json', json);
     const page = await request(harness.app).get('/docs').expect(200).expect('Content-Type', /html/);
     checkAgainstOpenApi('GET', '/docs', page);
@@ -41,6 +46,41 @@ describe('docs/openapi.yaml', () => {
       .get('/docs/assets/start.js')
       .expect(200)
       .expect(/openapi\.json/);
+  });
+
+  it('serves only the files its page needs, and offers no Authorize dialog nothing could use', async () => {
+    for (const file of ['index.html', 'oauth2-redirect.html', 'package.json', 'swagger-initializer.js', '../../x']) {
+      const res = await request(harness.app).get(`/docs/assets/${file}`);
+      expect([file, res.status]).toEqual([file, 404]);
+      checkAgainstOpenApi('GET', `/docs/assets/${file}`, res);
+    }
+    await request(harness.app).get('/docs/assets/swagger-ui.css').expect(200).expect('Content-Type', /css/);
+    const start = await request(harness.app).get('/docs/assets/start.js').expect(200);
+    expect(start.text).toMatch(/authorizeBtn: hidden, authorizeOperationBtn: hidden/);
+    expect(start.text).toMatch(/supportedSubmitMethods: \[\]/);
+  });
+
+  it('names every error code as an enum, the codes packages/errors reports', () => {
+    const schemas = (OPENAPI as { components: { schemas: Record<string, { enum?: string[] }> } }).components.schemas;
+    expect(schemas.ErrorCode?.enum).toEqual(Object.keys(ERROR_CODES));
+  });
+
+  it('links the signing guide, served beside the page, and points a visitor at / to the docs', async () => {
+    expect((OPENAPI as { info: { description: string } }).info.description).toContain('(/docs/signing.md)');
+    const guide = await request(harness.app)
+      .get('/docs/signing.md')
+      .expect(200)
+      .expect('Content-Type', /markdown/);
+    expect(guide.text).toMatch(/^# /);
+    checkAgainstOpenApi('GET', '/docs/signing.md', guide);
+    const root = await request(harness.app).get('/').expect(200);
+    expect(root.body).toEqual({
+      service: 'FluxQuery Export',
+      docs: '/docs',
+      openapi: '/openapi.json',
+      signing: '/docs/signing.md',
+    });
+    checkAgainstOpenApi('GET', '/', root);
   });
 
   it('documents the operational routes as they answer', async () => {

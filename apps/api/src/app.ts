@@ -34,7 +34,7 @@ export function createApp(deps: ApiDeps): Express {
   app.get('/healthz', healthRoute);
   app.get('/readyz', readyRoute(deps));
   if (deps.metrics) app.get('/metrics', metricsRoute(deps.metrics));
-  if (deps.openApi) app.use(openApiRoutes(deps.openApi));
+  if (deps.openApi) app.use(openApiRoutes(deps.openApi, deps.links.publicUrl));
   // Not signed: the token in the path is the credential (an emailed link must work in a browser).
   app.get('/download/:token', downloadRoute(deps));
 
