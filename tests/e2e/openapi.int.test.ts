@@ -61,12 +61,13 @@ describe('docs/openapi.yaml', () => {
   });
 
   it('names every error code as an enum, the codes packages/errors reports', () => {
-    const schemas = (OPENAPI as { components: { schemas: Record<string, { enum?: string[] }> } }).components.schemas;
+    const schemas = (OPENAPI as unknown as { components: { schemas: Record<string, { enum?: string[] }> } }).components
+      .schemas;
     expect(schemas.ErrorCode?.enum).toEqual(Object.keys(ERROR_CODES));
   });
 
   it('links the signing guide, served beside the page, and points a visitor at / to the docs', async () => {
-    expect((OPENAPI as { info: { description: string } }).info.description).toContain('(/docs/signing.md)');
+    expect((OPENAPI as unknown as { info: { description: string } }).info.description).toContain('(/docs/signing.md)');
     const guide = await request(harness.app)
       .get('/docs/signing.md')
       .expect(200)

@@ -24,9 +24,18 @@ export async function findOwnedJob(
     const state = await deps.queue.getJobState(id);
     const job = await deps.queue.getJob(id);
     if (!job || (job.data.keyId ?? DEFAULT_KEY_ID) !== keyId) return undefined;
-    const delivery = await findDelivery(deps, id);
-    const webhook = job.data.callbackUrl ? await findWebhook(deps, id) : undefined;
-    return { job, state, ...(delivery ? { delivery } : {}), ...(webhook ? { webhook } : {}) };
+    const [delivery, webhook, cancelRequestedAt] = await Promise.all([
+      findDelivery(deps, id),
+      job.data.callbackUrl ? findWebhook(deps, id) : undefined,
+      deps.cancelFlags.requestedAt(id),
+    ]);
+    return {
+      job,
+      state,
+      ...(delivery ? { delivery } : {}),
+      ...(webhook ? { webhook } : {}),
+      ...(cancelRequestedAt !== undefined ? { cancelRequestedAt } : {}),
+    };
   });
 }
 

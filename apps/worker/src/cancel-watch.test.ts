@@ -5,7 +5,11 @@ import { runInNewContext } from 'node:vm';
 import { watchForCancel } from './cancel-watch';
 
 // The flags' own behaviour on Redis is covered end to end (tests/e2e/cancel); here they answer at once.
-const flags = (requested: boolean) => ({ request: async () => undefined, isRequested: async () => requested });
+const flags = (requested: boolean) => ({
+  request: async () => undefined,
+  isRequested: async () => requested,
+  requestedAt: async () => (requested ? new Date().toISOString() : undefined),
+});
 const logger = createSilentLogger();
 
 setFlagsFromString('--expose-gc');

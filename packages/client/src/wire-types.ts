@@ -86,7 +86,16 @@ export interface ExportStatusBody {
   progress: ProgressBody;
   result: ResultBody | null;
   error: ErrorInfo | null;
+  /** A cancel someone asked for (DELETE), and how it ended; null when nobody did. */
+  cancel: CancelBody | null;
   delivery: { email: EmailDeliveryBody; webhook: WebhookDeliveryBody | null };
+}
+
+/** `too_late`: DELETE answered 202, but the export finished (or failed for good) before it stopped. */
+export interface CancelBody {
+  /** When it was first asked for; null for a request an older version recorded without a time. */
+  requested_at: string | null;
+  outcome: 'pending' | 'cancelled' | 'too_late';
 }
 
 /** Every error answer. */

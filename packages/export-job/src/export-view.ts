@@ -1,9 +1,9 @@
-import type { EmailDeliveryBody, ExportStatusBody, WebhookDeliveryBody } from '@fluxquery/client';
+import type { CancelBody, EmailDeliveryBody, ExportStatusBody, WebhookDeliveryBody } from '@fluxquery/client';
 import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
 import type { DeliveryJobResult, DeliveryStatus } from './delivery-job';
 import type { ExportJobData, ExportJobResult, ExportProgress } from './export-job';
-import { parseFailure, toExportStatus } from './export-status';
+import { parseFailure, toExportStatus, type ExportStatus } from './export-status';
 import type { DeliveryJob, WebhookJob } from './job-catalog';
 import type { WebhookJobResult } from './webhook-job';
 
@@ -71,6 +71,8 @@ export interface JobSnapshot<J extends ExportJobFacts = ExportJobFacts> {
   delivery?: { job: DeliveryJob; state: JobState | 'unknown' } | 'queued';
   /** The webhook's job, when the request had a callback_url. */
   webhook?: { job: WebhookJob; state: JobState | 'unknown' } | 'queued';
+  /** When DELETE asked for the cancel (empty: at a time not recorded); absent when nobody did. */
+  cancelRequestedAt?: string;
 }
 
 /**
@@ -80,7 +82,7 @@ export interface JobSnapshot<J extends ExportJobFacts = ExportJobFacts> {
  * the worker's disk ever appears here: the file is reached through `download_url`.
  */
 export function describeExportJob(
-  { job, state, delivery, webhook }: JobSnapshot,
+  { job, state, delivery, webhook, cancelRequestedAt }: JobSnapshot,
   links: DownloadLinkSettings,
 ): ExportStatusBody {
   const failure = parseFailure(job.failedReason);
@@ -121,11 +123,24 @@ export function describeExportJob(
     // While a retry is pending, the last attempt's reason shows here too; BullMQ keeps it after a
     // later attempt succeeds, so a finished export shows none.
     error: failure && status !== 'COMPLETED' ? { code: failure.code, message: failure.message } : null,
+    cancel: describeCancel(status, cancelRequestedAt),
     delivery: {
       email: describeDelivery(isFinished, delivery),
       webhook: job.data.callbackUrl ? describeWebhook(isFinished, webhook) : null,
     },
   };
+}
+
+/**
+ * A cancel that was asked for: `pending` while the export runs (it stops within a second or so),
+ * `cancelled` once it did, `too_late` when the export had already finished or failed for good
+ * (DELETE answered 202, and the worker's last step won the race).
+ */
+function describeCancel(status: ExportStatus, requestedAt: string | undefined): CancelBody | null {
+  if (requestedAt === undefined) return null;
+  const outcome =
+    status === 'CANCELLED' ? 'cancelled' : status === 'COMPLETED' || status === 'FAILED' ? 'too_late' : 'pending';
+  return { requested_at: requestedAt || null, outcome };
 }
 
 /** The webhook's state, for a request that had a callback_url: pending until the export ends. */

@@ -56,7 +56,8 @@ async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot<ExportJob>, 
   // The email and the webhook are queued below, so they show as such in the webhook's body.
   const queued = describeExportJob({ ...snapshot, delivery: 'queued', webhook: 'queued' }, deps.links);
   const { delivery, ...base } = queued;
-  const view = { ...base, status: 'CANCELLED' as const, finished_at: now, result: null, error };
+  const cancel = { requested_at: now, outcome: 'cancelled' as const };
+  const view = { ...base, status: 'CANCELLED' as const, finished_at: now, result: null, error, cancel };
   await readJobStore(async () => {
     const record = { keyId, view, hasCallback: Boolean(job.data.callbackUrl) };
     await deps.cancelled.remember(String(job.id), record, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
