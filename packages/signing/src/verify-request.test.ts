@@ -159,8 +159,21 @@ describe('malformed and hostile headers', () => {
     ['a key id with a newline', v2Request({}, { keyId: 'billing\nx' }), 'malformed-key-id'],
     ['a short nonce', v2Request({}, { nonce: 'abc' }), 'malformed-nonce'],
     ['a nonce with a newline', v2Request({}, { nonce: `${V2.nonce}\nx` }), 'malformed-nonce'],
+    ['a nonce with a character before it', v2Request({}, { nonce: `!${V2.nonce}` }), 'malformed-nonce'],
+    // Buffer.from(…, 'hex') would drop the odd last digit and read the rest as the real MAC.
+    ['v1 with a 65th hex digit', v1Request({}, { signature: `${V1.signature}0` }), 'malformed-signature'],
+    ['v1 with a character before it', v1Request({}, { signature: `0${V1.signature}` }), 'malformed-signature'],
   ])('refuses %s', (_case, request, failure) => {
     const nowSeconds = request.headers.keyId === undefined ? Number(V1.timestamp) : Number(V2.timestamp);
     expect(verifyRequest(request, options({ nowSeconds }))).toEqual({ ok: false, failure });
+  });
+});
+
+describe('keys', () => {
+  it('treats a key with no active secret as unknown, not as a wrong signature', () => {
+    expect(verifyRequest(v2Request(), options({ findSecrets: () => [] }))).toEqual({
+      ok: false,
+      failure: 'unknown-key',
+    });
   });
 });

@@ -20,7 +20,9 @@ export function verifyWebhook(
     const value = received.headers[name.toLowerCase()];
     return Array.isArray(value) ? value[0] : value;
   };
-  const [path = '', query = ''] = received.url.split(/\?(.*)/s);
+  const mark = received.url.indexOf('?');
+  const path = mark === -1 ? received.url : received.url.slice(0, mark);
+  const query = mark === -1 ? '' : received.url.slice(mark + 1);
   return verifyRequest(
     {
       method: 'POST',
@@ -35,6 +37,7 @@ export function verifyWebhook(
       },
     },
     {
+      // Stryker disable next-line StringLiteral: a webhook names its key (v2); a v1-shaped one is refused first.
       defaultKeyId: '',
       findSecrets: () => secrets,
       nowSeconds: options.nowSeconds ?? Math.floor(Date.now() / 1000),

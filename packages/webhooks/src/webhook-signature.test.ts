@@ -94,4 +94,38 @@ describe('the webhook test vector', () => {
       failure: 'signature-mismatch',
     });
   });
+
+  it('verifies a webhook to a URL without a query string, now, by the clock', () => {
+    const body = '{"status":"COMPLETED"}';
+    const url = new URL('https://hooks.example.com/hooks/fluxquery');
+    const headers = webhookHeaders({
+      secret: 's-0123456789',
+      keyId: 'billing',
+      url,
+      body,
+      event: 'e',
+      deliveryId: 'd',
+    });
+    const received = {
+      url: '/hooks/fluxquery',
+      headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])),
+      body: Buffer.from(body),
+    };
+    expect(verifyWebhook(received, ['s-0123456789'])).toMatchObject({ ok: true, keyId: 'billing' });
+    expect(verifyWebhook({ ...received, url: '/hooks/fluxquery?' }, ['s-0123456789'])).toMatchObject({ ok: true });
+    expect(verifyWebhook({ ...received, url: '/hooks/fluxquery?x=1' }, ['s-0123456789'])).toMatchObject({ ok: false });
+  });
+
+  it('refuses a v1-shaped signature outright: webhooks are only ever signed with v2 fields', () => {
+    const received = {
+      url: '/hooks',
+      headers: {
+        'x-timestamp': String(Math.floor(Date.now() / 1000)),
+        'x-signature': 'a'.repeat(64),
+        'x-key-id': 'billing',
+      },
+      body: Buffer.from('{}'),
+    };
+    expect(verifyWebhook(received, ['s-0123456789'])).toEqual({ ok: false, failure: 'malformed-signature' });
+  });
 });
