@@ -35,6 +35,11 @@ export function forbiddenAddressReason(
   // What carries a public IPv4 address is still a tunnel or a translator, never a plain host.
   if (ipv6.isIPv4MappedAddress()) return judge(ipv6.toIPv4Address(), policy);
   if (isIPv4Compatible(ipv6)) return 'an IPv4-compatible IPv6 address';
+  // ::/8 is reserved by the IETF; ipaddr.js names only a few of its addresses (::, ::1, mapped).
+  const range = ipv6.range();
+  if ((ipv6.parts[0] ?? 0) < 0x100 && range !== 'loopback' && range !== 'unspecified') {
+    return 'a reserved IPv6 address (::/8)';
+  }
   return judge(ipv6, policy);
 }
 

@@ -27,7 +27,7 @@ export function checkCallbackUrl(text: string, policy: CallbackPolicy): URL {
   if (policy.requireHttps && url.protocol !== 'https:') throw invalid('must be an https URL in production');
   if (url.username || url.password) throw invalid('must not carry a user name or password');
   // The WHATWG parser has already turned 2130706433, 0x7f.1 and friends into dotted quads.
-  const host = url.hostname.replace(/^\[(.*)\]$/, '$1').toLowerCase();
+  const host = (url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname).toLowerCase();
   const name = host.replace(/\.$/, '');
   if (ipaddr.isValid(host)) {
     const reason = forbiddenAddressReason(host, policy);
