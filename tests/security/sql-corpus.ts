@@ -147,6 +147,26 @@ export const LEGIT: Legit[] = [
   { covers: 'UNION', sql: 'SELECT id, name FROM users UNION SELECT id, note FROM users' },
   { covers: 'UNION ALL', sql: 'SELECT id FROM users UNION ALL SELECT user_id FROM transactions' },
   {
+    covers: 'a parenthesised set operation as an operand',
+    sql: 'SELECT id FROM users UNION ALL (SELECT user_id FROM transactions UNION SELECT id FROM users WHERE id > 1)',
+  },
+  {
+    covers: 'parenthesised operands with their own ORDER BY and LIMIT, and one for the whole',
+    sql: '(SELECT id FROM users ORDER BY id DESC LIMIT 2) UNION ALL (SELECT user_id FROM transactions ORDER BY id LIMIT 1) ORDER BY 1 LIMIT 3',
+  },
+  {
+    covers: 'INTERSECT and EXCEPT ALL',
+    sql: '(SELECT id FROM users INTERSECT SELECT user_id FROM transactions) EXCEPT ALL (SELECT 99)',
+  },
+  {
+    covers: 'a parenthesised FROM list',
+    sql: 'SELECT u.id, t.id FROM (users u, transactions t) WHERE t.user_id = u.id',
+  },
+  {
+    covers: 'nested joins in parentheses',
+    sql: 'SELECT u.name, t.amount FROM users u LEFT JOIN (transactions t JOIN users v ON v.id = t.user_id) ON t.user_id = u.id',
+  },
+  {
     covers: 'a CTE',
     sql: 'WITH spend AS (SELECT user_id, SUM(amount) AS total FROM transactions GROUP BY user_id) SELECT u.name, s.total FROM users u JOIN spend s ON s.user_id = u.id',
   },
