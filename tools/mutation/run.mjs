@@ -41,6 +41,8 @@ function score(name) {
   }
   const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
   const valid = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
-  const parts = Object.entries(counts).map(([status, n]) => `${n} ${status}`).join(', ');
+  const parts = Object.entries(counts)
+    .map(([status, n]) => `${n} ${status}`)
+    .join(', ');
   return `${((100 * detected) / valid).toFixed(1)}% (${parts})`;
 }

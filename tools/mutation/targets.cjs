@@ -19,6 +19,10 @@ module.exports = {
   'callback-address': {
     mutate: ['packages/webhooks/src/address-policy.ts', 'packages/webhooks/src/callback-url.ts'],
     tests: ['<rootDir>/packages/webhooks/src/callback-url.test.ts'],
-    typecheck: ['packages/webhooks/src/address-policy.ts', 'packages/webhooks/src/callback-url.ts', 'packages/webhooks/src/callback-url.test.ts'],
+    typecheck: [
+      'packages/webhooks/src/address-policy.ts',
+      'packages/webhooks/src/callback-url.ts',
+      'packages/webhooks/src/callback-url.test.ts',
+    ],
   },
 };
