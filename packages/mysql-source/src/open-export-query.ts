@@ -64,17 +64,13 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
     if (sessions) {
       // Read to the end: the next export may reuse the session, once reset. COM_RESET_CONNECTION
       // keeps the role (MariaDB 10.11, tried), so it is dropped first; a session that cannot drop
-      // it is not kept.
+      // it is not kept. The export does not wait for that round trip: the session joins the pool
+      // once it is done.
       connection.resume();
       if (!options.access) return sessions.keep(connection);
       const session = connection;
-      return new Promise<void>((resolve) => {
-        session.query('SET ROLE NONE', (error) => {
-          if (error) session.destroy();
-          else sessions.keep(session);
-          resolve();
-        });
-      });
+      session.query('SET ROLE NONE', (error) => (error ? session.destroy() : sessions.keep(session)));
+      return;
     }
     // COM_QUIT ends the read-only session: nothing was written, so there is nothing to commit.
     await new Promise<void>((resolve) =>
