@@ -1,16 +1,9 @@
-import {
-  DEFAULT_KEY_ID,
-  describeMysql,
-  findExposedDevelopmentSecrets,
-  loadConfig,
-  longestTimeoutMs,
-  type Config,
-} from '@fluxquery/config';
+import { DEFAULT_KEY_ID, describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
 import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlots } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
-import { createSessionPool, findAccountGrants, keyAccessFor, keyRoleName, pingDatabase } from '@fluxquery/mysql-source';
+import { createSessionPool, keyAccessFor, pingDatabase } from '@fluxquery/mysql-source';
 import type { ExportDeps } from '@fluxquery/pipeline';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
@@ -21,6 +14,7 @@ import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
 import { startMetricsServer, type WorkerProbes } from './metrics-server';
 import { warnAboutEviction, warnAboutPersistence } from './redis-checks';
+import { checkAccountGrants, warnAboutDevelopmentSecrets } from './start-up-checks';
 import { startRetention } from './retention';
 
 async function main(): Promise<void> {
@@ -168,51 +162,6 @@ function startMetricsServerIf(config: Readonly<Config>, metrics: WorkerMetrics, 
       }),
     config.metricsHost,
   );
-}
-
-/**
- * A worker holds the seal and link secrets and every key's: with a development default, and any of
- * its metrics address, Redis or MySQL beyond this machine, it is not a development machine any more.
- */
-function warnAboutDevelopmentSecrets(config: Readonly<Config>, logger: Logger): void {
-  const addresses = [config.mysql.host, new URL(config.redisUrl).hostname];
-  if (config.metricsPort !== 0) addresses.push(config.metricsHost);
-  const exposed = findExposedDevelopmentSecrets(config, addresses);
-  if (!exposed) return;
-  logger.error('config.development_secrets_exposed', {
-    ...exposed,
-    advice:
-      'anyone who has read the FluxQuery repository knows these secrets: set your own (APP_ENV=production refuses them)',
-  });
-}
-
-/**
- * The worker should read through a SELECT-only account that holds each key's role (pnpm
- * db:reader); say so loudly when it does not. A missing role is no risk (that key's exports fail
- * at the server), but every export of that key would fail until the operator runs db reader.
- */
-async function checkAccountGrants(config: Readonly<Config>, logger: Logger): Promise<void> {
-  // The database may be down at start: each job then reports that itself.
-  const grants = await findAccountGrants(config.mysql).catch(() => undefined);
-  if (!grants) return;
-  if (grants.excess.length > 0) {
-    logger.warn('mysql.account_can_write', {
-      user: config.mysql.user,
-      grants: grants.excess,
-      advice: 'use a SELECT-only account for MYSQL_DSN: pnpm db:reader (docs/security.md)',
-    });
-  }
-  if (!config.mysqlKeyRoles) return;
-  const missing = config.clients.filter(
-    (client) => !grants.roles.includes(keyRoleName(config.mysql.user, client.keyId)),
-  );
-  if (missing.length > 0) {
-    logger.error('mysql.key_roles_missing', {
-      user: config.mysql.user,
-      keys: missing.map((client) => client.keyId),
-      advice: "these keys' exports fail until their roles exist: run `fluxquery db reader` (docs/operations.md)",
-    });
-  }
 }
 
 /** Each key's role on the session, made from CLIENT_KEYS (MYSQL_KEY_ROLES). */
