@@ -210,7 +210,7 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
     "a key's exports running at once across all workers, for a key that sets no max_concurrent_exports",
   ADMIN_MYSQL_DSN: 'tools only (`fluxquery db seed`, `db reader`): an account that may create databases and users',
   MYSQL_KEY_ROLES:
-    "each export reads with its key's own database role (`fluxquery db reader` makes one per key, and the MYSQL_DSN account holds no table privileges); `false`: with the account's own privileges, the SQL guard the only schema check (servers without roles)",
+    "each export reads with its key's own database role (`fluxquery db reader` makes one per key, and the MYSQL_DSN account holds no table privileges); `false`: with the account's own privileges, the SQL guard the only schema check (servers without roles, or the development default `root`, which holds no key roles)",
   COMPRESSION: 'gzip exports whose request does not say',
   WORKER_COUNT: 'exports one worker process runs at once',
   MAX_DB_CONCURRENCY: 'exports running at once across all workers (BullMQ global concurrency)',
