@@ -1,5 +1,5 @@
 // `pnpm test:mutation [target…]`: StrykerJS on the security packages, one target after another
-// (sql-guard, signing, callback-address; tools/mutation/targets.cjs), each failing below 90%.
+// (sql-guard-walk, sql-guard-lexer, signing, callback-address; tools/mutation/targets.cjs), each failing below 90%.
 // Not part of `npm test`: it takes tens of minutes. Scores are summed up at the end.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';

@@ -1,15 +1,37 @@
 // What `pnpm test:mutation` mutates, and the tests that must notice each change. Only tests that
 // need no database or Redis: the mutants run them thousands of times.
+const SQL_GUARD_TESTS = [
+  '<rootDir>/packages/sql-guard/src/**/*.test.ts',
+  '<rootDir>/tests/security/sql-guard.test.ts',
+  '<rootDir>/tests/security/sql-guard-syntax.test.ts',
+  '<rootDir>/tests/security/query-shapes.test.ts',
+];
+const SQL_GUARD_TYPECHECK = [
+  'packages/sql-guard/src',
+  'tests/security/sql-corpus.ts',
+  'tests/security/query-shapes.ts',
+];
+
 module.exports = {
-  'sql-guard': {
-    mutate: ['packages/sql-guard/src/**/*.ts', '!packages/sql-guard/src/**/*.test.ts'],
-    tests: [
-      '<rootDir>/packages/sql-guard/src/**/*.test.ts',
-      '<rootDir>/tests/security/sql-guard.test.ts',
-      '<rootDir>/tests/security/sql-guard-syntax.test.ts',
-      '<rootDir>/tests/security/query-shapes.test.ts',
+  // The SQL guard in two parts, so that each part's score stands on its own: the table walk and
+  // the schema rules, then the lexer, the parser-compat rewrites and the deny-lists.
+  'sql-guard-walk': {
+    mutate: [
+      'packages/sql-guard/src/table-walk.ts',
+      'packages/sql-guard/src/check-select.ts',
+      'packages/sql-guard/src/ast-check.ts',
     ],
-    typecheck: ['packages/sql-guard/src', 'tests/security/sql-corpus.ts', 'tests/security/query-shapes.ts'],
+    tests: SQL_GUARD_TESTS,
+    typecheck: SQL_GUARD_TYPECHECK,
+  },
+  'sql-guard-lexer': {
+    mutate: [
+      'packages/sql-guard/src/lexical-check.ts',
+      'packages/sql-guard/src/parser-compat.ts',
+      'packages/sql-guard/src/rules.ts',
+    ],
+    tests: SQL_GUARD_TESTS,
+    typecheck: SQL_GUARD_TYPECHECK,
   },
   signing: {
     mutate: ['packages/signing/src/**/*.ts', '!packages/signing/src/**/*.test.ts'],
