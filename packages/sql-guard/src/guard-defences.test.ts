@@ -1,6 +1,6 @@
 import { checkAst } from './ast-check';
 import { checkSelectQuery, MAX_QUERY_LENGTH } from './check-select';
-import { checkLexical } from './lexical-check';
+import { checkLexical, MAX_NESTING } from './lexical-check';
 import { FORBIDDEN_FUNCTIONS, SYSTEM_SCHEMAS } from './rules';
 
 // Each defence of the guard, stated on its own, so that removing one makes a test fail (pnpm
@@ -96,6 +96,19 @@ describe('the limits', () => {
     expect(exact).toHaveLength(MAX_QUERY_LENGTH);
     expect(codeOf(exact)).toBe('OK');
     expect(codeOf(`${exact} `)).toBe(`INVALID_QUERY: the query is longer than ${MAX_QUERY_LENGTH} characters`);
+  });
+
+  it(`reads ${MAX_NESTING} parentheses deep and refuses one more, before any layer does work on it`, () => {
+    const nested = (depth: number) => `SELECT * FROM ${'('.repeat(depth)}app.t${')'.repeat(depth)}`;
+    expect(codeOf(nested(MAX_NESTING))).toBe('OK');
+    // 20,000 of these cost the later layers 97 s of CPU before the bound (a blocked api).
+    for (const depth of [MAX_NESTING + 1, 20_000]) {
+      expect(codeOf(nested(depth))).toBe(
+        `INVALID_QUERY: the query is nested more than ${MAX_NESTING} parentheses deep`,
+      );
+    }
+    // Closing parentheses count down: many groups side by side are not deep.
+    expect(codeOf(`SELECT ${'(1) + '.repeat(300)}1`)).toBe('OK');
   });
 
   it('refuses an empty query, or one of white space only', () => {

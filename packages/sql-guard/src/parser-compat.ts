@@ -118,36 +118,35 @@ const SET_OPERATORS = ['UNION', 'INTERSECT', 'EXCEPT'];
  */
 function wrapSetOperations(tokens: readonly Token[]): Edit[] {
   const edits: Edit[] = [];
-  const opens: number[] = [];
+  const startsQuery = queryStarts(tokens);
+  // For each open parenthesis: where it is, and whether a set operator stands at its own level.
+  const opens: { at: number; hasSetOperator: boolean }[] = [];
   let count = 0;
   for (let i = 0; i < tokens.length; i += 1) {
-    if (symbol(tokens[i], '(')) opens.push(i);
+    if (symbol(tokens[i], '(')) opens.push({ at: i, hasSetOperator: false });
+    const innermost = opens.at(-1);
+    if (innermost && word(tokens[i], ...SET_OPERATORS)) innermost.hasSetOperator = true;
     if (!symbol(tokens[i], ')')) continue;
     const open = opens.pop();
-    if (open === undefined || !startsQuery(tokens, open + 1) || !hasSetOperator(tokens, open + 1, i)) continue;
+    if (!open || !startsQuery[open.at + 1] || !open.hasSetOperator) continue;
     count += 1;
-    const [first, last] = [tokens[open] as Token, tokens[i] as Token];
+    const [first, last] = [tokens[open.at] as Token, tokens[i] as Token];
     edits.push({ start: first.start, end: first.end, text: '(SELECT * FROM (' });
     edits.push({ start: last.start, end: last.end, text: `) AS fq_set_${count})` });
   }
   return edits;
 }
 
-function startsQuery(tokens: readonly Token[], at: number): boolean {
-  let i = at;
-  while (symbol(tokens[i], '(')) i += 1;
-  return word(tokens[i], 'SELECT', 'WITH');
-}
-
-/** A set operator at the top level of tokens[from, to). */
-function hasSetOperator(tokens: readonly Token[], from: number, to: number): boolean {
-  let depth = 0;
-  for (let i = from; i < to; i += 1) {
-    if (symbol(tokens[i], '(')) depth += 1;
-    else if (symbol(tokens[i], ')')) depth -= 1;
-    else if (depth === 0 && word(tokens[i], ...SET_OPERATORS)) return true;
+/**
+ * For each token index: whether a query (SELECT or WITH, after any opening parentheses) starts
+ * there. One pass from the end, so that a run of parentheses costs no more than its length.
+ */
+function queryStarts(tokens: readonly Token[]): boolean[] {
+  const starts: boolean[] = new Array<boolean>(tokens.length + 1).fill(false);
+  for (let i = tokens.length - 1; i >= 0; i -= 1) {
+    starts[i] = symbol(tokens[i], '(') ? (starts[i + 1] as boolean) : word(tokens[i], 'SELECT', 'WITH');
   }
-  return false;
+  return starts;
 }
 
 // SUBSTRING(s FROM 2), TRIM(x FROM s), EXTRACT(YEAR FROM d): a FROM that starts no table list.
@@ -163,6 +162,7 @@ const AFTER_FROM = ['WHERE', 'GROUP', 'HAVING', 'ORDER', 'LIMIT', 'WINDOW', 'FOR
  */
 function wrapFromGroups(tokens: readonly Token[]): Edit[] {
   const edits: Edit[] = [];
+  const startsQuery = queryStarts(tokens);
   // For each open parenthesis depth: whether a FROM list is being read there.
   const isFromList: boolean[] = [false];
   // For each depth: whether its parenthesis holds a function's arguments that use FROM as a word.
@@ -180,7 +180,7 @@ function wrapFromGroups(tokens: readonly Token[]): Edit[] {
       depth += 1;
       isFromList[depth] = false;
       isFromArgument[depth] = word(previous, ...FROM_ARGUMENT_FUNCTIONS);
-      if (startsItem && !startsQuery(tokens, i + 1)) {
+      if (startsItem && !startsQuery[i + 1]) {
         groups.push({ open: i, depth });
         isFromList[depth] = true;
       }
