@@ -73,7 +73,7 @@ function parse(sql: string): Parsed | AstResult {
  * The list misses tables in parenthesised joins, so it cannot replace the walk; but a table it has
  * and the walk does not means the walk met a shape it does not follow, and the query is refused.
  */
-function findMissed(tableList: readonly string[], named: readonly TableRef[]): string | undefined {
+export function findMissed(tableList: readonly string[], named: readonly TableRef[]): string | undefined {
   for (const entry of tableList) {
     const [kind, db = '', ...rest] = entry.split('::');
     const table = rest.join('::');
