@@ -90,6 +90,14 @@ describe('the lexer reads comments and quotes as MariaDB does', () => {
   });
 });
 
+describe('a query the parser cannot read', () => {
+  it("is refused with the MySQL grammar's own complaint", () => {
+    expect(codeOf('SELEKT 1')).toBe(
+      'INVALID_QUERY: the query could not be parsed as MySQL/MariaDB SQL (see docs/security.md for unsupported constructs): Expected "#", "--", "/*", ":=", "=", or [ \\t\\n\\r] but "1" found.',
+    );
+  });
+});
+
 describe('the limits', () => {
   it(`accepts a query of exactly ${MAX_QUERY_LENGTH} characters and refuses one more`, () => {
     const exact = `SELECT 1${' '.repeat(MAX_QUERY_LENGTH - 8)}`;
