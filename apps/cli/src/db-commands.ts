@@ -5,6 +5,7 @@ import {
   keyRoleName,
   planReaderAccount,
   readerAccountStatements,
+  withoutDatabase,
   type ReaderAccount,
 } from '@fluxquery/mysql-source';
 import { InvalidArgumentError, type Command } from 'commander';
@@ -101,9 +102,4 @@ function describeReader(account: ReaderAccount): string {
     (key) => `  key ${key.keyId}: role ${keyRoleName(account.user, key.keyId)}, SELECT on ${key.schemas.join(', ')}`,
   );
   return [`the account ${who} holds no privileges of its own, and one role per key:`, ...lines].join('\n');
-}
-
-function withoutDatabase<T extends { database?: string }>(options: T): Omit<T, 'database'> {
-  const { database: _database, ...rest } = options;
-  return rest;
 }

@@ -20,3 +20,4 @@ export {
   type ReaderAccount,
 } from './reader-account';
 export { keyAccessFor, keyRoleName, sessionAccessFor, type KeyGrant, type SessionAccess } from './key-roles';
+export { withoutDatabase } from './server-options';

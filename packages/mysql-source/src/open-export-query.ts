@@ -7,7 +7,7 @@ import { run } from './run-statement';
 import { toQueryError } from './mysql-errors';
 import { collectRowBatches } from './row-batches';
 import { readRowsInPlace, type RawRow } from './row-parser';
-import { serverOptions, type MysqlConnectionOptions } from './server-options';
+import { serverOptions, withoutDatabase, type MysqlConnectionOptions } from './server-options';
 import { quoteName, type SessionAccess } from './key-roles';
 import type { SessionPool } from './session-pool';
 
@@ -171,9 +171,7 @@ export async function openExportQuery(options: ExportQueryOptions): Promise<Expo
 
 async function killServerQuery(options: MysqlConnectionOptions, threadId: number | null): Promise<void> {
   if (!threadId) return;
-  // No database: the export account may use one only once its role is set.
-  const { database: _database, ...server } = options;
-  const killer = createConnection({ ...serverOptions(server), connectTimeout: 5_000 });
+  const killer = createConnection({ ...serverOptions(withoutDatabase(options)), connectTimeout: 5_000 });
   killer.on('error', () => undefined);
   try {
     await run(killer, `KILL QUERY ${Math.trunc(threadId)}`);
@@ -238,9 +236,8 @@ const INVALID_ROLE = new Set([1959, 3530]);
 
 function newSession(options: MysqlConnectionOptions, access: SessionAccess | undefined): Connection {
   // With a key role the account may not open the database before SET ROLE: it is `USE`d after it.
-  const { database, ...server } = options;
   const connection = createConnection({
-    ...serverOptions(access ? server : { ...server, database }),
+    ...serverOptions(access ? withoutDatabase(options) : options),
     charset: 'utf8mb4',
     supportBigNumbers: true,
     bigNumberStrings: true,

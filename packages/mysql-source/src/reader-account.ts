@@ -1,7 +1,7 @@
 import type { RowDataPacket } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { keyRoleName, quoteName, type KeyGrant } from './key-roles';
-import { serverOptions, type MysqlConnectionOptions } from './server-options';
+import { serverOptions, withoutDatabase, type MysqlConnectionOptions } from './server-options';
 
 /** An administrator's connection: any database, or none. */
 export type AdminConnectionOptions = Omit<MysqlConnectionOptions, 'database'> & { database?: string };
@@ -144,8 +144,7 @@ export interface AccountGrants {
  * export account may not use one before its role is set.
  */
 export async function findAccountGrants(options: AdminConnectionOptions): Promise<AccountGrants> {
-  const { database: _database, ...server } = options;
-  return withSession(server, async (session) => {
+  return withSession(withoutDatabase(options), async (session) => {
     const [rows] = await session.query<RowDataPacket[]>({ sql: 'SHOW GRANTS', rowsAsArray: true });
     const grants = rows.map((row) => String((row as unknown[])[0]));
     return {
@@ -168,8 +167,7 @@ async function withSession<T>(options: AdminConnectionOptions, use: (session: Co
 
 /** Answers when the database takes a connection and a query: a worker's readiness. */
 export async function pingDatabase(options: MysqlConnectionOptions): Promise<void> {
-  const { database: _database, ...server } = options;
-  await withSession(server, async (session) => {
+  await withSession(withoutDatabase(options), async (session) => {
     await session.query('SELECT 1');
   });
 }

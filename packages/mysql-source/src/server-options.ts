@@ -17,3 +17,9 @@ export function serverOptions(
   const { tls, ...rest } = options;
   return tls ? { ...rest, ssl: tls } : rest;
 }
+
+/** The options without a database: the export account may use one only once its key's role is set. */
+export function withoutDatabase<T extends { database?: string }>(options: T): Omit<T, 'database'> {
+  const { database: _database, ...rest } = options;
+  return rest;
+}
