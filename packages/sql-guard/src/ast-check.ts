@@ -86,7 +86,8 @@ export function findMissed(tableList: readonly string[], named: readonly TableRe
   return undefined;
 }
 
-function checkNode(node: Node): string | undefined {
+/** What a read must never do, node by node (exported for its tests on hand-written nodes). */
+export function checkNode(node: Node): string | undefined {
   switch (node.type) {
     case 'var':
       return 'variables (@name, @@name) are not allowed';
@@ -104,7 +105,8 @@ function checkNode(node: Node): string | undefined {
 function checkSelect(node: Node): string | undefined {
   const into = node.into as Node | null | undefined;
   if (into?.type === 'into' || (into?.position ?? null) !== null) {
-    return `SELECT … INTO ${typeof into?.keyword === 'string' ? into.keyword.toUpperCase() : ''} is not allowed`;
+    const keyword = typeof into?.keyword === 'string' ? ` ${into.keyword.toUpperCase()}` : '';
+    return `SELECT … INTO${keyword} is not allowed`;
   }
   if (node.locking_read) return 'locking reads (FOR UPDATE, LOCK IN SHARE MODE) are not allowed';
   return undefined;
@@ -115,7 +117,7 @@ function checkFunction(node: Node): string | undefined {
   if (name?.schema) return 'stored functions (schema.function()) are not allowed';
   const parts = (name?.name ?? []).map((part) => String(part.value));
   if (parts.length !== 1) return 'stored functions (schema.function()) are not allowed';
-  const upper = (parts[0] ?? '').toUpperCase();
+  const upper = String(parts[0]).toUpperCase();
   const reason = FORBIDDEN_FUNCTIONS.get(upper);
   return reason ? `${upper}() is not allowed: ${reason}` : undefined;
 }

@@ -1,4 +1,4 @@
-import { findMissed } from './ast-check';
+import { checkNode, findMissed } from './ast-check';
 import { walkTables, type Node } from './table-walk';
 
 // The walk on trees written by hand, in the shapes node-sql-parser produces and in shapes it might
@@ -50,6 +50,29 @@ describe('the table walk', () => {
     const result = walk(tree);
     expect(result).toEqual({ ok: false, reason: expect.stringMatching(reason) });
     if (!result.ok) expect(result.reason).toMatch(/in a shape the SQL guard does not know/);
+  });
+
+  it('takes a node whose table is null or missing, with no schema, for no table at all', () => {
+    const tree = select({
+      columns: [{ expr: { type: 'star', table: null } }, { expr: { table: undefined, db: null } }],
+      from: [table('a')],
+    });
+    expect(tablesOf(tree)).toEqual(['-.a']);
+    expect(tablesOf(select({ where: { table: 't', db: null }, from: [table('a', undefined)] }))).toEqual([
+      '-.t',
+      '-.a',
+    ]);
+    expect(tablesOf(select({ where: { table: undefined, db: 'secret' } }))).toMatch(/a schema with no table/);
+  });
+
+  it.each([
+    ['no expression', {}],
+    ['a null expression', { expr: null }],
+    ['an expression that is text', { expr: 'users' }],
+    ['a subquery that is null', { expr: { ast: null } }],
+    ['a subquery that is text', { expr: { ast: 'SELECT 1' } }],
+  ])('refuses a FROM item with %s', (_case, item) => {
+    expect(tablesOf(select({ from: [item] }))).toMatch(/a FROM item in a shape the SQL guard does not know/);
   });
 
   it('accepts the FROM items it knows: a table, a derived table, a group, DUAL', () => {
@@ -112,6 +135,14 @@ describe('CTE scopes', () => {
     expect(tablesOf(tree)).toEqual(['-.users']);
   });
 
+  it.each([
+    ['no name', {}],
+    ['a name that is not text', { name: { value: 7 } }],
+  ])('refuses a CTE with %s, which could hide any table', (_case, fields) => {
+    const tree = select({ with: [{ ...fields, stmt: { ast: select({}) } }], from: [table('t')] });
+    expect(tablesOf(tree)).toMatch(/a CTE name in a shape the SQL guard does not know/);
+  });
+
   it('never takes a schema-qualified name for a CTE', () => {
     expect(tablesOf(select({ with: [cte('payroll', select({}))], from: [table('payroll', 'secret')] }))).toEqual([
       'secret.payroll',
@@ -136,5 +167,28 @@ describe("the parser's own table list", () => {
     expect(findMissed(['select::x::a'], named)).toBe('x.a');
     expect(findMissed(['update::null::a'], named)).toBe('a');
     expect(findMissed(['select::s::b::c'], [{ schema: 's', table: 'b::c' }])).toBeUndefined();
+  });
+});
+
+describe('the checks on each node', () => {
+  it('refuses SELECT … INTO by its type or by its position alone', () => {
+    expect(checkNode({ type: 'select', into: { type: 'into', keyword: 'outfile', position: 'from' } })).toBe(
+      'SELECT … INTO OUTFILE is not allowed',
+    );
+    expect(checkNode({ type: 'select', into: { position: 'end' } })).toBe('SELECT … INTO is not allowed');
+    expect(checkNode({ type: 'select', into: { position: null } })).toBeUndefined();
+    expect(checkNode({ type: 'select', into: {} })).toBeUndefined();
+    expect(checkNode({ type: 'select' })).toBeUndefined();
+  });
+
+  it('refuses a function with no name or a name in several parts, as a stored function', () => {
+    const stored = 'stored functions (schema.function()) are not allowed';
+    const part = (value: string) => ({ type: 'default', value });
+    expect(checkNode({ type: 'function' })).toBe(stored);
+    expect(checkNode({ type: 'function', name: { name: [] } })).toBe(stored);
+    expect(checkNode({ type: 'function', name: { name: [part('s'), part('f')] } })).toBe(stored);
+    expect(checkNode({ type: 'function', name: { name: [part('f')], schema: part('s') } })).toBe(stored);
+    expect(checkNode({ type: 'function', name: { name: [part('upper')] } })).toBeUndefined();
+    expect(checkNode({ type: 'function', name: { name: [part('sleep')] } })).toMatch(/^SLEEP\(\) is not allowed: /);
   });
 });

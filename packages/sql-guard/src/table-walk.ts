@@ -44,7 +44,8 @@ export function walkTables(root: unknown, check: NodeCheck): WalkResult {
     const { value, ctes, isFromItem } = stack.pop() as Visit;
     if (value === null || typeof value !== 'object') continue;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i -= 1) stack.push({ value: value[i], ctes, isFromItem });
+      // Pushed last to first, so that they are visited (and their tables listed) in query order.
+      for (const item of [...(value as unknown[])].reverse()) stack.push({ value: item, ctes, isFromItem });
       continue;
     }
     const node = value as Node;
@@ -52,6 +53,7 @@ export function walkTables(root: unknown, check: NodeCheck): WalkResult {
       check(node) ?? (isFromItem ? checkFromItem(node) : undefined) ?? readTable(node, ctes, tables, named);
     if (reason) return { ok: false, reason };
     const children = childrenOf(node, ctes);
+    if (typeof children === 'string') return { ok: false, reason: children };
     for (let i = children.length - 1; i >= 0; i -= 1) stack.push(children[i] as Visit);
   }
   return { ok: true, tables, named };
@@ -76,16 +78,20 @@ function readTable(node: Node, ctes: ReadonlySet<string>, tables: TableRef[], na
 /** What may stand in a FROM clause: a table, a derived table, a parenthesised group of items, or DUAL. */
 function checkFromItem(node: Node): string | undefined {
   if (typeof node.table === 'string') return undefined;
-  const expr = node.expr as Node | unknown[] | null | undefined;
-  if (Array.isArray(expr)) return undefined;
-  if (expr && typeof expr === 'object' && expr.ast && typeof expr.ast === 'object') return undefined;
+  if (Array.isArray(node.expr)) return undefined;
+  const ast = (node.expr as { ast?: unknown } | null | undefined)?.ast;
+  if (typeof ast === 'object' && ast !== null) return undefined;
   if (node.type === 'dual') return undefined;
   return unknownShape('a FROM item');
 }
 
-/** The node's children, each with the CTE names in scope there and whether it is a FROM item. */
-function childrenOf(node: Node, ctes: ReadonlySet<string>): Visit[] {
+/**
+ * The node's children, each with the CTE names in scope there and whether it is a FROM item; or
+ * why the query is refused (a CTE whose name is not a plain name).
+ */
+function childrenOf(node: Node, ctes: ReadonlySet<string>): Visit[] | string {
   const ctesHere = withClause(node);
+  if (typeof ctesHere === 'string') return ctesHere;
   const inner = ctesHere ? new Set([...ctes, ...ctesHere.names]) : ctes;
   const visits: Visit[] = [];
   for (const [key, child] of Object.entries(node)) {
@@ -118,14 +124,13 @@ interface WithClause {
   isRecursive: boolean;
 }
 
-function withClause(node: Node): WithClause | undefined {
+function withClause(node: Node): WithClause | string | undefined {
   if (!Array.isArray(node.with)) return undefined;
   const ctes = node.with as Node[];
+  const names = ctes.map((cte) => (cte.name as Node | undefined)?.value);
+  if (!names.every((name) => typeof name === 'string')) return unknownShape('a CTE name');
   return {
-    names: ctes.map((cte) => {
-      const name = (cte.name as Node | undefined)?.value;
-      return typeof name === 'string' ? name.toLowerCase() : '';
-    }),
+    names: names.map((name) => name.toLowerCase()),
     bodies: ctes,
     isRecursive: ctes.some((cte) => cte.recursive === true),
   };
