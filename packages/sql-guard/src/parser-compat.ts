@@ -9,6 +9,7 @@ interface Edit {
 const word = (token: Token | undefined, ...names: string[]): boolean =>
   token?.kind === 'word' && names.includes(token.text.toUpperCase());
 const symbol = (token: Token | undefined, text: string): boolean => token?.kind === 'symbol' && token.text === text;
+const isNumber = (token: Token | undefined): boolean => token?.kind === 'word' && /^\d+$/.test(token.text);
 
 /**
  * The text the parser reads: the query with a few MariaDB constructs that node-sql-parser 5.4
@@ -23,6 +24,7 @@ export function toParserText(sql: string, tokens: readonly Token[]): string {
   const blank = (from: Token, to: Token): void => void edits.push({ start: from.start, end: to.end, text: ' ' });
   const substringDepths: number[] = [];
   let depth = 0;
+  // Stryker disable next-line EqualityOperator: past the end the token is undefined and no rule matches it.
   for (let i = 0; i < tokens.length; i += 1) {
     const token = tokens[i] as Token;
     const next = tokens[i + 1];
@@ -53,7 +55,7 @@ export function toParserText(sql: string, tokens: readonly Token[]): string {
       blank(token, token);
     } else if (word(token, 'SOUNDS') && word(next, 'LIKE')) {
       blank(token, token);
-    } else if (word(token, 'ROWS') && word(next, 'EXAMINED') && /^\d+$/.test(tokens[i + 2]?.text ?? '')) {
+    } else if (word(token, 'ROWS') && word(next, 'EXAMINED') && isNumber(tokens[i + 2])) {
       blank(token, tokens[i + 2] as Token);
       i += 2;
     } else if (
@@ -122,18 +124,18 @@ function wrapSetOperations(tokens: readonly Token[]): Edit[] {
   // For each open parenthesis: where it is, and whether a set operator stands at its own level.
   const opens: { at: number; hasSetOperator: boolean }[] = [];
   let count = 0;
-  for (let i = 0; i < tokens.length; i += 1) {
-    if (symbol(tokens[i], '(')) opens.push({ at: i, hasSetOperator: false });
+  tokens.forEach((token, i) => {
+    if (symbol(token, '(')) opens.push({ at: i, hasSetOperator: false });
     const innermost = opens.at(-1);
-    if (innermost && word(tokens[i], ...SET_OPERATORS)) innermost.hasSetOperator = true;
-    if (!symbol(tokens[i], ')')) continue;
+    if (innermost && word(token, ...SET_OPERATORS)) innermost.hasSetOperator = true;
+    if (!symbol(token, ')')) return;
     const open = opens.pop();
-    if (!open || !startsQuery[open.at + 1] || !open.hasSetOperator) continue;
+    if (!open || !startsQuery[open.at + 1] || !open.hasSetOperator) return;
     count += 1;
-    const [first, last] = [tokens[open.at] as Token, tokens[i] as Token];
+    const first = tokens[open.at] as Token;
     edits.push({ start: first.start, end: first.end, text: '(SELECT * FROM (' });
-    edits.push({ start: last.start, end: last.end, text: `) AS fq_set_${count})` });
-  }
+    edits.push({ start: token.start, end: token.end, text: `) AS fq_set_${count})` });
+  });
   return edits;
 }
 
@@ -142,11 +144,13 @@ function wrapSetOperations(tokens: readonly Token[]): Edit[] {
  * there. One pass from the end, so that a run of parentheses costs no more than its length.
  */
 function queryStarts(tokens: readonly Token[]): boolean[] {
-  const starts: boolean[] = new Array<boolean>(tokens.length + 1).fill(false);
-  for (let i = tokens.length - 1; i >= 0; i -= 1) {
-    starts[i] = symbol(tokens[i], '(') ? (starts[i + 1] as boolean) : word(tokens[i], 'SELECT', 'WITH');
-  }
-  return starts;
+  // Stryker disable next-line BooleanLiteral: only a `(` that ends the text reads it, and no `)` follows that one.
+  let startsHere = false;
+  const starts = [...tokens].reverse().map((token) => {
+    startsHere = symbol(token, '(') ? startsHere : word(token, 'SELECT', 'WITH');
+    return startsHere;
+  });
+  return starts.reverse();
 }
 
 // SUBSTRING(s FROM 2), TRIM(x FROM s), EXTRACT(YEAR FROM d): a FROM that starts no table list.
@@ -164,14 +168,13 @@ function wrapFromGroups(tokens: readonly Token[]): Edit[] {
   const edits: Edit[] = [];
   const startsQuery = queryStarts(tokens);
   // For each open parenthesis depth: whether a FROM list is being read there.
-  const isFromList: boolean[] = [false];
+  const isFromList: boolean[] = [];
   // For each depth: whether its parenthesis holds a function's arguments that use FROM as a word.
-  const isFromArgument: boolean[] = [false];
+  const isFromArgument: boolean[] = [];
   const groups: { open: number; depth: number }[] = [];
   let depth = 0;
   let count = 0;
-  for (let i = 0; i < tokens.length; i += 1) {
-    const token = tokens[i] as Token;
+  tokens.forEach((token, i) => {
     const previous = tokens[i - 1];
     if (symbol(token, '(')) {
       const startsItem =
@@ -197,12 +200,12 @@ function wrapFromGroups(tokens: readonly Token[]): Edit[] {
         edits.push({ start: token.start, end: token.end, text: `) AS fq_group_${count}` });
       }
       depth -= 1;
-    } else if (word(token, 'FROM') && !isFromList[depth] && !isFromArgument[depth]) {
+    } else if (word(token, 'FROM') && isFromList[depth] !== true && isFromArgument[depth] !== true) {
       isFromList[depth] = true;
     } else if (word(token, ...AFTER_FROM, ...SET_OPERATORS, 'SELECT')) {
       isFromList[depth] = false;
     }
-  }
+  });
   return edits;
 }
 
