@@ -14,7 +14,7 @@ const DIALECTS = [
   { database: 'MariaDB', parser: new MariaDbParser() },
 ] as const;
 
-export type AstResult = { ok: true; tables: TableRef[] } | { ok: false; reason: string; isParseError?: boolean };
+export type AstResult = { ok: true; tables: TableRef[] } | { ok: false; reason: string };
 
 interface Parsed {
   statements: Node[];
@@ -64,7 +64,6 @@ function parse(sql: string): Parsed | AstResult {
   }
   return {
     ok: false,
-    isParseError: true,
     reason: `the query could not be parsed as MySQL/MariaDB SQL (see docs/security.md for unsupported constructs): ${firstError}`,
   };
 }

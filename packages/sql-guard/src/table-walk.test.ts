@@ -80,8 +80,9 @@ describe('the table walk', () => {
       from: [table('a'), { expr: { ast: select({ from: [table('b')] }) }, as: 'd' }, { type: 'dual' }],
     });
     expect(tablesOf(tree)).toEqual(['-.a', '-.b']);
-    // An array named expr outside a FROM group is no list of FROM items.
+    // An array named expr, or joins, outside a FROM group is no list of FROM items.
     expect(tablesOf(select({ columns: [{ expr: [{ x: 1 }] }] }))).toEqual([]);
+    expect(tablesOf(select({ columns: [{ joins: [{ x: 1 }] }] }))).toEqual([]);
   });
 
   it('stops at the first node the check refuses', () => {
@@ -125,6 +126,12 @@ describe('CTE scopes', () => {
     const inside = select({ with: [cte('a', select({}))], from: [table('a')] });
     expect(tablesOf({ ...inside, parentheses_symbol: true, _next: select({ from: [table('a')] }) })).toEqual(['-.a']);
     expect(tablesOf({ ...inside, _next: select({ from: [table('a')] }) })).toEqual([]);
+    // The parenthesised query's own FROM keeps its CTE; only what follows it loses it.
+    const reading = select({ with: [cte('a', select({}))], from: [table('a'), table('q')] });
+    expect(tablesOf({ ...reading, parentheses_symbol: true, _next: select({ from: [table('a')] }) })).toEqual([
+      '-.q',
+      '-.a',
+    ]);
   });
 
   it('keeps a CTE in a subquery out of the query around it', () => {
@@ -176,9 +183,16 @@ describe('the checks on each node', () => {
       'SELECT … INTO OUTFILE is not allowed',
     );
     expect(checkNode({ type: 'select', into: { position: 'end' } })).toBe('SELECT … INTO is not allowed');
+    expect(checkNode({ type: 'select', into: { type: 'into' } })).toBe('SELECT … INTO is not allowed');
     expect(checkNode({ type: 'select', into: { position: null } })).toBeUndefined();
     expect(checkNode({ type: 'select', into: {} })).toBeUndefined();
     expect(checkNode({ type: 'select' })).toBeUndefined();
+  });
+
+  it('refuses variables and assignments, which the lexical layer also refuses', () => {
+    expect(checkNode({ type: 'var', name: 'a' })).toBe('variables (@name, @@name) are not allowed');
+    expect(checkNode({ type: 'assign' })).toBe('assignments (:=) are not allowed');
+    expect(checkNode({ type: 'column_ref' })).toBeUndefined();
   });
 
   it('refuses a function with no name or a name in several parts, as a stored function', () => {

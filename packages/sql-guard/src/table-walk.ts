@@ -104,10 +104,8 @@ function childrenOf(node: Node, ctes: ReadonlySet<string>): Visit[] | string {
     } else if (key === '_next' && node.parentheses_symbol === true) {
       // `(WITH a AS … SELECT …) UNION SELECT … FROM a`: the second `a` is a table, not the CTE.
       visits.push({ value: child, ctes, isFromItem: false });
-    } else if (key === 'from' && !Array.isArray(child) && child && typeof child === 'object') {
-      // A parenthesised FROM: the group itself stands as one item.
-      visits.push({ value: child, ctes: inner, isFromItem: true });
     } else if (key === 'from' || (key === 'joins' && node.parentheses !== undefined)) {
+      // A FROM list, or a parenthesised FROM (the group itself stands as one item), or a group's joins.
       visits.push({ value: child, ctes: inner, isFromItem: true });
     } else if (key === 'expr' && Array.isArray(child) && node.parentheses !== undefined) {
       visits.push({ value: child, ctes: inner, isFromItem: true });
