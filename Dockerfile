@@ -1,6 +1,6 @@
 # One image for both processes: `node apps/api/dist/main.js` (default) or `node apps/worker/dist/main.js`,
 # and the CLI: `node apps/cli/dist/main.js db seed`, `… export`.
-# Not built on the development machines (no Docker engine there); see README "Docker".
+# Not built on the development machines (no Docker engine there); see docs/operations.md, "Containers".
 FROM node:20-bookworm-slim AS build
 ENV PNPM_VERSION=10.34.9
 RUN npm install -g pnpm@${PNPM_VERSION}

@@ -43,7 +43,7 @@ const ENTRY_TIME = new Date(Date.UTC(2020, 0, 1));
  * header with autofilter, widths from the first rows, and a new sheet (header repeated) every
  * 1,048,575 rows. exceljs's WorkbookWriter did the same at ~22k rows/s on the 12-column benchmark
  * table and needed hand-made backpressure; writing the XML directly, with the zip's own
- * backpressure, is several times faster (see README, Performance).
+ * backpressure, is several times faster (see docs/performance.md, The bench).
  */
 export function createXlsxEncoder(overrides: Partial<XlsxOptions> = {}): Encoder {
   const options: XlsxOptions = {
