@@ -1,5 +1,6 @@
-import { createApp, createCancelledJobs, createRedisGuards } from '@fluxquery/api';
-import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createApp } from '@fluxquery/api';
+import { createCancelFlags, createCancelledJobs, createRedisGuards } from '@fluxquery/coordination';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createDownloadToken, signV1 } from '@fluxquery/signing';
 import { createLocalStorage } from '@fluxquery/storage';

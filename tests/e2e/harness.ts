@@ -1,13 +1,7 @@
-import { createApp, createCancelledJobs, createRedisGuards, loadOpenApi } from '@fluxquery/api';
+import { createApp, loadOpenApi } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
-import {
-  createCancelFlags,
-  createDeliveryQueue,
-  createExportQueue,
-  createKeySlots,
-  type DeliveryQueue,
-  type ExportQueue,
-} from '@fluxquery/export-job';
+import { createCancelFlags, createCancelledJobs, createKeySlots, createRedisGuards } from '@fluxquery/coordination';
+import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
 import { createApiMetrics, createWorkerMetrics, type ApiMetrics, type WorkerMetrics } from '@fluxquery/metrics';

@@ -3,11 +3,11 @@ import {
   EXPORT_QUEUE_NAME,
   sealJob,
   EXPORT_SCHEMA_VERSION,
-  createCancelFlags,
   createExportQueue,
   type DeliveryJobData,
   type ExportQueue,
 } from '@fluxquery/export-job';
+import { createCancelFlags } from '@fluxquery/coordination';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createLocalStorage } from '@fluxquery/storage';
 import { TEST_REDIS_URL, deleteRedisPrefix, uniquePrefix, waitFor } from '@fluxquery/testkit';

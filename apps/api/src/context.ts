@@ -1,11 +1,10 @@
 import type { ClientKey } from '@fluxquery/config';
-import type { CancelFlags, DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
+import type { CancelFlags, CancelledJobs, RequestGuards } from '@fluxquery/coordination';
+import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import type { ApiMetrics } from '@fluxquery/metrics';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
-import type { CancelledJobs } from './cancelled-jobs';
-import type { RequestGuards } from './request-guards';
 import type { DashboardOptions } from './dashboard';
 
 /** JOB_RETENTION's default, for deps that do not say. */

@@ -2,7 +2,7 @@ import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import { deliveryJobId, webhookJobId, type ExportJob, type JobSnapshot, type WebhookJob } from '@fluxquery/export-job';
 import type { ApiDeps } from './context';
-import { withTimeout } from './with-timeout';
+import { withTimeout } from '@fluxquery/coordination';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -1,6 +1,6 @@
 import { AppError } from '@fluxquery/errors';
 import { createHash } from 'node:crypto';
-import type { RequestGuards } from './request-guards';
+import type { RequestGuards } from '@fluxquery/coordination';
 
 // Printable ASCII, as Stripe and the IETF draft use it: a UUID or any client-made token.
 const KEY = /^[\x21-\x7e]{1,255}$/;

@@ -1,14 +1,13 @@
 import { findExposedDevelopmentSecrets, loadConfig } from '@fluxquery/config';
-import { createCancelFlags, createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import { createCancelFlags, createCancelledJobs, createRedisGuards } from '@fluxquery/coordination';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
 import { createApp } from './app';
-import { createCancelledJobs } from './cancelled-jobs';
 import { createHttpServer } from './http-server';
-import { createRedisGuards } from './request-guards';
 import { loadOpenApi } from './routes/openapi.route';
 
 const withOpenApi = (document: object | undefined) => (document ? { openApi: document } : {});

@@ -1,4 +1,4 @@
-import type { CancelFlags } from '@fluxquery/export-job';
+import type { CancelFlags } from '@fluxquery/coordination';
 import type { Logger } from '@fluxquery/logger';
 
 export interface CancelWatch {

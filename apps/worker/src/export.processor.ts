@@ -1,19 +1,12 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
+import { holdKeySlot, PARK_MS, type CancelFlags, type HeldSlot, type KeySlots } from '@fluxquery/coordination';
 import { AppError, isAppError } from '@fluxquery/errors';
-import {
-  PARK_MS,
-  type CancelFlags,
-  type ExportJob,
-  type ExportJobData,
-  type ExportJobResult,
-  type KeySlots,
-} from '@fluxquery/export-job';
+import type { ExportJob, ExportJobData, ExportJobResult } from '@fluxquery/export-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
 import { watchForCancel, type CancelWatch } from './cancel-watch';
 import { measureExport } from './export-metrics';
 import { tellRequester, type NoticeDeps } from './export-notices';
-import { holdKeySlot, type HeldSlot } from './key-slot';
 import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 import { toJobFailure } from './job-failure';

@@ -1,5 +1,6 @@
 import { DEFAULT_KEY_ID, describeMysql, loadConfig, longestTimeoutMs, type Config } from '@fluxquery/config';
-import { createCancelFlags, createDeliveryQueue, createExportQueue, createKeySlots } from '@fluxquery/export-job';
+import { createCancelFlags, createKeySlots } from '@fluxquery/coordination';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createLogger, type Logger } from '@fluxquery/logger';
 import { createMailer } from '@fluxquery/mailer';
 import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';

@@ -49,9 +49,7 @@ export {
   type QueueOptions,
 } from './job-catalog';
 export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
-export { createCancelFlags, type CancelFlags } from './cancel-flags';
 export { sealJob, hasValidSeal, type Sealed } from './job-seal';
-export { createKeySlots, SLOT_LEASE_MS, PARK_MS, type KeySlots } from './key-slots';
 export {
   WEBHOOK_SCHEMA_VERSION,
   WEBHOOK_EVENTS,

@@ -1,7 +1,7 @@
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import type { NextFunction, Request, Response } from 'express';
-import type { RequestGuards } from '../request-guards';
+import type { RequestGuards } from '@fluxquery/coordination';
 
 const MINUTE_MS = 60_000;
 

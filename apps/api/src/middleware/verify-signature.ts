@@ -2,7 +2,7 @@ import { DEFAULT_KEY_ID, type ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import { verifyRequest, type VerifyFailure } from '@fluxquery/signing';
 import type { NextFunction, Request, Response } from 'express';
-import type { RequestGuards } from '../request-guards';
+import type { RequestGuards } from '@fluxquery/coordination';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace

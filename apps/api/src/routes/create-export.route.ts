@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { parseExportRequest } from '../export-request';
 import { claimIdempotencyKey } from '../idempotency';
-import { withTimeout } from '../with-timeout';
+import { withTimeout } from '@fluxquery/coordination';
 
 /** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {

@@ -2,7 +2,7 @@ import { AppError } from '@fluxquery/errors';
 import type { Request, Response } from 'express';
 import type { ApiMetrics } from '@fluxquery/metrics';
 import type { ApiDeps } from '../context';
-import { withTimeout } from '../with-timeout';
+import { withTimeout } from '@fluxquery/coordination';
 
 /** GET /healthz: the process answers. */
 export function healthRoute(_req: Request, res: Response): void {

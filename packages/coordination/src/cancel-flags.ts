@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { keySpace } from './key-space';
 
 /**
  * A cancel request, as the api leaves it for whichever worker runs (or will take) the job. A flag
@@ -17,7 +18,7 @@ export interface CancelFlags {
 const FLAG_TTL_SECONDS = 24 * 3600;
 
 export function createCancelFlags(redis: Redis, prefix = 'fq'): CancelFlags {
-  const key = (jobId: string) => `${prefix}:cancel:${jobId}`;
+  const key = keySpace(prefix).cancel;
   return {
     async request(jobId) {
       await redis.set(key(jobId), new Date().toISOString(), 'EX', FLAG_TTL_SECONDS, 'NX');

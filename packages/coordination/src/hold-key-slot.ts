@@ -1,5 +1,5 @@
 import { AppError } from '@fluxquery/errors';
-import type { KeySlots } from '@fluxquery/export-job';
+import type { KeySlots } from './key-slots';
 
 export interface HeldSlot {
   /** Frees the slot (and wakes the key's oldest parked job); never throws. */

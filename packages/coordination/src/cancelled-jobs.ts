@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { keySpace } from './key-space';
 import { withTimeout } from './with-timeout';
 
 /**
@@ -18,7 +19,7 @@ export interface CancelledJobs {
 }
 
 export function createCancelledJobs(redis: Redis, prefix = 'fq'): CancelledJobs {
-  const key = (jobId: string) => `${prefix}:cancelled:${jobId}`;
+  const key = keySpace(prefix).cancelled;
   return {
     async remember(jobId, record, ttlMs) {
       await withTimeout(redis.set(key(jobId), JSON.stringify(record), 'PX', ttlMs), 2_000);

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { keySpace } from './key-space';
 import { withTimeout } from './with-timeout';
 
 export interface RateBucket {
@@ -42,26 +43,24 @@ return {0, 0}`;
 const REDIS_TIMEOUT_MS = 2_000;
 
 export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
+  const keys = keySpace(prefix);
   return {
     async rememberOnce(id, ttlSeconds) {
-      const result = await withTimeout(
-        redis.set(`${prefix}:replay:${id}`, '1', 'EX', ttlSeconds, 'NX'),
-        REDIS_TIMEOUT_MS,
-      );
+      const result = await withTimeout(redis.set(keys.replay(id), '1', 'EX', ttlSeconds, 'NX'), REDIS_TIMEOUT_MS);
       return result === 'OK';
     },
     async claim(id, value, ttlSeconds) {
       // SET … NX GET (Redis 7): one round trip, atomic; the value that was there comes back.
-      return withTimeout(redis.set(`${prefix}:claim:${id}`, value, 'EX', ttlSeconds, 'NX', 'GET'), REDIS_TIMEOUT_MS);
+      return withTimeout(redis.set(keys.claim(id), value, 'EX', ttlSeconds, 'NX', 'GET'), REDIS_TIMEOUT_MS);
     },
     async release(id) {
-      await withTimeout(redis.del(`${prefix}:claim:${id}`), REDIS_TIMEOUT_MS);
+      await withTimeout(redis.del(keys.claim(id)), REDIS_TIMEOUT_MS);
     },
     async hit(buckets, windowMs) {
-      const keys = buckets.map((bucket) => `${prefix}:rate:${bucket.name}`);
+      const counters = buckets.map((bucket) => keys.rate(bucket.name));
       const limits = buckets.map((bucket) => bucket.limit);
       const [over, ttl] = (await withTimeout(
-        redis.eval(HIT_SCRIPT, keys.length, ...keys, windowMs, ...limits),
+        redis.eval(HIT_SCRIPT, counters.length, ...counters, windowMs, ...limits),
         REDIS_TIMEOUT_MS,
       )) as [number, number];
       return over > 0

@@ -1,12 +1,14 @@
-import { createExportQueue, createKeySlots, EXPORT_JOB_NAME, type ExportJobData } from '@fluxquery/export-job';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix } from '@fluxquery/testkit';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
-import { holdKeySlot } from './key-slot';
+import { holdKeySlot } from './hold-key-slot';
+import { createKeySlots } from './key-slots';
 
 // A key's slots on real Redis, as every worker process shares them.
 const prefix = uniquePrefix('key_slots');
 const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-const queue = createExportQueue({ connection: redis, prefix, retentionMs: 60_000 });
+// Any BullMQ queue parks and wakes jobs alike; the export queue is one.
+const queue = new Queue('exports', { connection: redis, prefix });
 const slots = createKeySlots(redis, queue, `${prefix}:fq`, 1_500);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -41,7 +43,7 @@ describe("a key's export slots", () => {
   });
 
   it('wakes the oldest parked job the moment a slot frees', async () => {
-    const add = (id: string) => queue.add(EXPORT_JOB_NAME, {} as ExportJobData, { jobId: id, delay: 3_600_000 });
+    const add = (id: string) => queue.add('export', {}, { jobId: id, delay: 3_600_000 });
     await add('parked-1');
     await add('parked-2');
     expect(await slots.take('e', 'running', 1)).toBe(true);
@@ -56,7 +58,7 @@ describe("a key's export slots", () => {
   });
 
   it('skips parked jobs that are gone, and stops waking once one is promoted', async () => {
-    await queue.add(EXPORT_JOB_NAME, {} as ExportJobData, { jobId: 'parked-3', delay: 3_600_000 });
+    await queue.add('export', {}, { jobId: 'parked-3', delay: 3_600_000 });
     expect(await slots.take('f', 'running', 1)).toBe(true);
     await slots.park('f', 'cancelled-meanwhile');
     await slots.park('f', 'parked-3');

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { ExportQueue } from './job-catalog';
+import { keySpace } from './key-space';
+import { defineScript } from './redis-script';
 
 /**
  * Fairness between client keys: each key may run at most `max_concurrent_exports` exports at once,
@@ -55,18 +56,13 @@ return redis.call('ZPOPMIN', KEYS[2])[1]`;
 // How many parked ids a release tries: some may be gone (cancelled) or running already.
 const WAKE_TRIES = 5;
 
-type Script = (...keysThenArgs: (string | number)[]) => Promise<unknown>;
-
-/** A Lua script sent by its SHA1 (EVALSHA, with ioredis falling back to EVAL once per connection). */
-function defineScript(redis: Redis, name: string, numberOfKeys: number, lua: string): Script {
-  if (!(name in redis)) redis.defineCommand(name, { numberOfKeys, lua });
-  const command = (redis as unknown as Record<string, Script>)[name]!;
-  return (...keysThenArgs) => command.apply(redis, keysThenArgs);
+/** Where parked jobs wait: the export queue, as far as waking a parked job needs it. */
+export interface ParkedJobs {
+  getJob(jobId: string): Promise<{ isDelayed(): Promise<boolean>; promote(): Promise<void> } | undefined>;
 }
 
-export function createKeySlots(redis: Redis, queue: ExportQueue, prefix = 'fq', leaseMs = SLOT_LEASE_MS): KeySlots {
-  const slots = (keyId: string) => `${prefix}:slots:${keyId}`;
-  const parked = (keyId: string) => `${prefix}:parked:${keyId}`;
+export function createKeySlots(redis: Redis, queue: ParkedJobs, prefix = 'fq', leaseMs = SLOT_LEASE_MS): KeySlots {
+  const { slots, parked } = keySpace(prefix);
   const takeScript = defineScript(redis, 'fqTakeSlot', 2, TAKE);
   const renewScript = defineScript(redis, 'fqRenewSlot', 1, RENEW);
   const releaseScript = defineScript(redis, 'fqReleaseSlot', 2, RELEASE);

@@ -1,0 +1,32 @@
+/**
+ * Every Redis key the service writes beside BullMQ's own, in one place, under one prefix
+ * (`<QUEUE_PREFIX>:fq`): what each holds, and who writes it.
+ */
+export interface KeySpace {
+  /** A key's export slots: a sorted set of job ids, each scored by its lease's expiry (workers). */
+  slots: (keyId: string) => string;
+  /** A key's jobs waiting for a slot: a sorted set of job ids, oldest first (workers). */
+  parked: (keyId: string) => string;
+  /** A cancel request for a job: the time it was first asked for (api; read by workers). */
+  cancel: (jobId: string) => string;
+  /** The final status of a job cancelled while it waited, which BullMQ no longer holds (api). */
+  cancelled: (jobId: string) => string;
+  /** A signature or nonce seen once, for the replay window (api). */
+  replay: (id: string) => string;
+  /** An idempotency claim: the job id and the body's hash (api). */
+  claim: (id: string) => string;
+  /** One rate-limit window's counter (api). */
+  rate: (bucket: string) => string;
+}
+
+export function keySpace(prefix: string): KeySpace {
+  return {
+    slots: (keyId) => `${prefix}:slots:${keyId}`,
+    parked: (keyId) => `${prefix}:parked:${keyId}`,
+    cancel: (jobId) => `${prefix}:cancel:${jobId}`,
+    cancelled: (jobId) => `${prefix}:cancelled:${jobId}`,
+    replay: (id) => `${prefix}:replay:${id}`,
+    claim: (id) => `${prefix}:claim:${id}`,
+    rate: (bucket) => `${prefix}:rate:${bucket}`,
+  };
+}
