@@ -1,6 +1,7 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import { deliveryJobId, webhookJobId, type ExportJob, type JobSnapshot, type WebhookJob } from '@fluxquery/export-job';
+import { deliveryJobId, webhookJobId, type ExportJob, type WebhookJob } from '@fluxquery/export-job';
+import type { JobSnapshot } from '@fluxquery/job-status';
 import type { ApiDeps } from './context';
 import { withTimeout } from '@fluxquery/coordination';
 

@@ -3,8 +3,6 @@ import type { AppError } from '@fluxquery/errors';
 import {
   deliveryForFailure,
   deliveryForResult,
-  describeExportJob,
-  formatFailure,
   webhookFor,
   type DeliveryJobData,
   type ExportJob,
@@ -12,6 +10,7 @@ import {
   type ExportJobResult,
   type WebhookJobData,
 } from '@fluxquery/export-job';
+import { describeExportJob, formatFailure } from '@fluxquery/job-status';
 import type { Logger } from '@fluxquery/logger';
 
 export interface NoticeDeps {

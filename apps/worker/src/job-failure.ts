@@ -1,7 +1,7 @@
 import { isAppError, type AppError } from '@fluxquery/errors';
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
-import { formatFailure } from '@fluxquery/export-job';
+import { formatFailure } from '@fluxquery/job-status';
 import { UnrecoverableError } from 'bullmq';
 
 /**

@@ -48,7 +48,6 @@ export {
   type WebhookJob,
   type QueueOptions,
 } from './job-catalog';
-export { toExportStatus, formatFailure, parseFailure, type ExportStatus, type JobFailure } from './export-status';
 export { sealJob, hasValidSeal, type Sealed } from './job-seal';
 export {
   WEBHOOK_SCHEMA_VERSION,
@@ -61,10 +60,3 @@ export {
   type WebhookJobData,
   type WebhookJobResult,
 } from './webhook-job';
-export {
-  describeExportJob,
-  describeDelivery,
-  describeWebhook,
-  type ExportJobFacts,
-  type JobSnapshot,
-} from './export-view';

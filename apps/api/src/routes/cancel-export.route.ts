@@ -1,15 +1,6 @@
 import { AppError } from '@fluxquery/errors';
-import {
-  addDelivery,
-  addWebhook,
-  deliveryForFailure,
-  describeExportJob,
-  parseFailure,
-  toExportStatus,
-  webhookFor,
-  type ExportJob,
-  type JobSnapshot,
-} from '@fluxquery/export-job';
+import { addDelivery, addWebhook, deliveryForFailure, webhookFor, type ExportJob } from '@fluxquery/export-job';
+import { describeExportJob, parseFailure, toExportStatus, type JobSnapshot } from '@fluxquery/job-status';
 import type { Request, Response } from 'express';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { findOwnedJob, notFound, readJobStore } from '../find-owned-job';

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import type { ApiDeps } from '../context';
-import { describeDelivery, describeExportJob, describeWebhook } from '@fluxquery/export-job';
+import { describeDelivery, describeExportJob, describeWebhook } from '@fluxquery/job-status';
 import { findDelivery, findOwnedJob, findWebhook, notFound, readJobStore } from '../find-owned-job';
 
 /** GET /export/:id: the job's status, progress and, once done, its file or its error, and its delivery. */

@@ -1,11 +1,17 @@
 import type { CancelBody, EmailDeliveryBody, ExportStatusBody, WebhookDeliveryBody } from '@fluxquery/client';
 import { createDownloadLink, type DownloadLinkSettings } from '@fluxquery/signing';
 import type { JobState } from 'bullmq';
-import type { DeliveryJobResult, DeliveryStatus } from './delivery-job';
-import type { ExportJobData, ExportJobResult, ExportProgress } from './export-job';
+import type {
+  DeliveryJob,
+  DeliveryJobResult,
+  DeliveryStatus,
+  ExportJobData,
+  ExportJobResult,
+  ExportProgress,
+  WebhookJob,
+  WebhookJobResult,
+} from '@fluxquery/export-job';
 import { parseFailure, toExportStatus, type ExportStatus } from './export-status';
-import type { DeliveryJob, WebhookJob } from './job-catalog';
-import type { WebhookJobResult } from './webhook-job';
 
 // The status a poller sees (GET /export/:id), and a webhook sends, built from a job's facts. The
 // api builds it from the job in Redis; a worker from the job it has just finished.
