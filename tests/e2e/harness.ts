@@ -16,10 +16,8 @@ import {
   type TestDatabase,
 } from '@fluxquery/testkit';
 import {
-  createDeliveryWorker,
+  createDeliveriesWorker,
   createExportWorker,
-  enqueueDeliveryOn,
-  enqueueWebhookOn,
   type DeliveryWorker,
   type ExportWorker,
 } from '@fluxquery/worker';
@@ -203,8 +201,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           isCompressedByDefault: workerOptions.compressByDefault ?? false,
           timeoutMs: workerOptions.timeoutMs ?? 30_000,
           progressEveryMs: 100,
-          enqueueDelivery: enqueueDeliveryOn(deliveries, TEST_SEAL_SECRET),
-          enqueueWebhook: enqueueWebhookOn(deliveries, TEST_SEAL_SECRET),
+          deliveries,
           links,
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           keySlots: createKeySlots(newWorkerRedis(), queue, `${prefix}:fq`),
@@ -215,7 +212,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
         },
         { connection: newWorkerRedis(), prefix, concurrency: 2 },
       );
-      const deliveryWorker = createDeliveryWorker(
+      const deliveryWorker = createDeliveriesWorker(
         {
           sealSecret: TEST_SEAL_SECRET,
           metrics: workerMetrics,

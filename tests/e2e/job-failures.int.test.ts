@@ -3,8 +3,10 @@ import {
   EXPORT_QUEUE_NAME,
   sealJob,
   EXPORT_SCHEMA_VERSION,
+  createDeliveryQueue,
   createExportQueue,
-  type DeliveryJobData,
+  deliveryJobId,
+  type DeliveryQueue,
   type ExportQueue,
 } from '@fluxquery/export-job';
 import { createCancelFlags } from '@fluxquery/coordination';
@@ -25,13 +27,14 @@ let workerRedis: Redis;
 let queue: ExportQueue;
 let worker: ExportWorker;
 let root: string;
-const deliveries: DeliveryJobData[] = [];
+let deliveries: DeliveryQueue;
 
 beforeAll(async () => {
   prefix = uniquePrefix('failures');
   redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
   queue = createExportQueue({ connection: redis, prefix, retentionMs: 60_000 });
+  deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 60_000 });
   root = await mkdtemp(path.join(tmpdir(), 'fq-failures-'));
   worker = createExportWorker(
     {
@@ -41,7 +44,7 @@ beforeAll(async () => {
       logger: createSilentLogger(),
       isCompressedByDefault: false,
       timeoutMs: 5_000,
-      enqueueDelivery: async (delivery) => void deliveries.push(delivery),
+      deliveries,
       links: TEST_LINKS,
       cancelFlags: createCancelFlags(workerRedis, prefix),
       sealSecret: TEST_SEAL_SECRET,
@@ -54,7 +57,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker.close();
-  await queue.close();
+  await Promise.all([queue.close(), deliveries.close()]);
   await Promise.all([redis.quit(), workerRedis.quit()]);
   await deleteRedisPrefix(prefix);
   await rm(root, { recursive: true, force: true });
@@ -93,9 +96,12 @@ describe('job failures', () => {
     const failed = await failedJob(job.id!);
     expect(failed.attemptsMade).toBe(3);
     expect(failed.failedReason).toMatch(/^\[DATABASE_UNAVAILABLE\] the database could not be reached/);
-    // One failure notice, after the last attempt only.
-    const notices = deliveries.filter((d) => d.exportJobId === job.id);
-    expect(notices).toEqual([
+    // One failure notice, after the last attempt only (one delivery id per export).
+    const notices = (await deliveries.getJobs(['waiting', 'delayed', 'active', 'completed', 'failed'])).filter(
+      (notice) => notice.data.exportJobId === job.id,
+    );
+    expect(notices.every((notice) => notice.timestamp >= (failed.processedOn ?? Infinity))).toBe(true);
+    expect(notices.map((notice) => notice.data)).toEqual([
       expect.objectContaining({
         outcome: 'failed',
         email: 'a@example.com',
@@ -119,7 +125,7 @@ describe('jobs the api did not queue', () => {
     expect(failed.attemptsMade).toBe(1);
     expect(failed.failedReason).toMatch(/^\[JOB_SEAL_INVALID\] the job was not queued by the api/);
     // Its recipient came from whoever planted it: nobody is mailed.
-    expect(deliveries.filter((d) => d.exportJobId === job.id)).toEqual([]);
+    expect(await deliveries.getJob(deliveryJobId(job.id!))).toBeUndefined();
   });
 
   it('refuses a sealed job whose data was changed after it was queued', async () => {

@@ -1,6 +1,6 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import { deliveryJobId, webhookJobId, type ExportJob, type WebhookJob } from '@fluxquery/export-job';
+import { deliveryJobId, isEmailJob, isWebhookJob, webhookJobId, type ExportJob } from '@fluxquery/export-job';
 import type { JobSnapshot } from '@fluxquery/job-status';
 import type { ApiDeps } from './context';
 import { withTimeout } from '@fluxquery/coordination';
@@ -13,7 +13,7 @@ export const notFound = () =>
 /**
  * The export job `id` with its delivery, if it belongs to `keyId`; undefined when there is none
  * (to any other key a job does not exist, so ids cannot be probed). Each state is read before its
- * job (see export-view.ts).
+ * job (see packages/job-status).
  */
 export async function findOwnedJob(
   deps: ApiDeps,
@@ -43,15 +43,14 @@ export async function findOwnedJob(
 export async function findWebhook(deps: ApiDeps, exportJobId: string): Promise<JobSnapshot['webhook']> {
   const id = webhookJobId(exportJobId);
   const state = await deps.deliveries.getJobState(id);
-  // The deliveries queue holds both jobs; this id is always a webhook's.
-  const job = (await deps.deliveries.getJob(id)) as unknown as WebhookJob | undefined;
-  return job ? { job, state } : undefined;
+  const job = await deps.deliveries.getJob(id);
+  return job && isWebhookJob(job) ? { job, state } : undefined;
 }
 
 export async function findDelivery(deps: ApiDeps, exportJobId: string): Promise<JobSnapshot['delivery']> {
   const state = await deps.deliveries.getJobState(deliveryJobId(exportJobId));
   const job = await deps.deliveries.getJob(deliveryJobId(exportJobId));
-  return job ? { job, state } : undefined;
+  return job && isEmailJob(job) ? { job, state } : undefined;
 }
 
 /** Redis calls for a request, with a time limit: an outage is a 503, never a hung request. */

@@ -6,7 +6,7 @@ import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
 import { watchForCancel, type CancelWatch } from './cancel-watch';
 import { measureExport } from './export-metrics';
-import { tellRequester, type NoticeDeps } from './export-notices';
+import { tellRequester, type NoticeDeps } from './tell-requester';
 import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 import { toJobFailure } from './job-failure';

@@ -9,8 +9,7 @@ import type { ExportDeps } from '@fluxquery/pipeline';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { Redis } from 'ioredis';
 import { existsSync } from 'node:fs';
-import { createDeliveryWorker } from './delivery-worker';
-import { enqueueDeliveryOn, enqueueWebhookOn } from './enqueue-delivery';
+import { createDeliveriesWorker } from './deliveries-worker';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
 import { startMetricsServer, type WorkerProbes } from './metrics-server';
@@ -57,8 +56,7 @@ async function main(): Promise<void> {
       logger,
       isCompressedByDefault: config.compression,
       timeoutMs: config.limits.timeoutMs,
-      enqueueDelivery: enqueueDeliveryOn(deliveryQueue, config.jobSealSecret),
-      enqueueWebhook: enqueueWebhookOn(deliveryQueue, config.jobSealSecret),
+      deliveries: deliveryQueue,
       links: config.downloadLinks,
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       keySlots: createKeySlots(connection, exportQueue, `${config.queuePrefix}:fq`),
@@ -70,7 +68,7 @@ async function main(): Promise<void> {
     },
     { connection, prefix: config.queuePrefix, stallMs: config.workerStallMs, concurrency: config.workerCount },
   );
-  const deliveryWorker = createDeliveryWorker(
+  const deliveryWorker = createDeliveriesWorker(
     {
       sealSecret: config.jobSealSecret,
       metrics,

@@ -46,6 +46,9 @@ export {
   type ExportJob,
   type DeliveryJob,
   type WebhookJob,
+  type FollowUpJob,
+  isWebhookJob,
+  isEmailJob,
   type QueueOptions,
 } from './job-catalog';
 export { sealJob, hasValidSeal, type Sealed } from './job-seal';
@@ -60,3 +63,4 @@ export {
   type WebhookJobData,
   type WebhookJobResult,
 } from './webhook-job';
+export { queueFollowUps, type ExportEnd, type ExportOutcome, type FollowUp, type FollowUpFailure } from './follow-ups';

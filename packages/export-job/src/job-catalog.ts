@@ -62,17 +62,27 @@ export const WEBHOOK_JOB_NAME = JOBS.webhook.name;
 
 export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
-export type DeliveryQueue = Queue<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
-/** The deliveries queue's one worker runs both of its jobs: emails and webhooks. */
+/** The deliveries queue carries both follow-ups of an export, emails and webhooks; its one worker runs both. */
+export type DeliveryQueue = Queue<DeliveryJobData | WebhookJobData, DeliveryJobResult | WebhookJobResult, FollowUpName>;
 export type DeliveryWorker = Worker<
   DeliveryJobData | WebhookJobData,
   DeliveryJobResult | WebhookJobResult,
-  typeof DELIVERY_JOB_NAME | typeof WEBHOOK_JOB_NAME
+  FollowUpName
 >;
+/** Any job of the deliveries queue, as BullMQ hands it over; `isWebhookJob` tells which. */
+export type FollowUpJob = Job<DeliveryJobData | WebhookJobData, DeliveryJobResult | WebhookJobResult, FollowUpName>;
+type FollowUpName = typeof DELIVERY_JOB_NAME | typeof WEBHOOK_JOB_NAME;
 export type ExportJob = Job<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type DeliveryJob = Job<DeliveryJobData, DeliveryJobResult, typeof DELIVERY_JOB_NAME>;
 export type WebhookJob = Job<WebhookJobData, WebhookJobResult, typeof WEBHOOK_JOB_NAME>;
-type WebhookQueue = Queue<WebhookJobData, WebhookJobResult, typeof WEBHOOK_JOB_NAME>;
+
+export function isWebhookJob(job: FollowUpJob): job is FollowUpJob & WebhookJob {
+  return job.name === WEBHOOK_JOB_NAME;
+}
+
+export function isEmailJob(job: FollowUpJob): job is FollowUpJob & DeliveryJob {
+  return job.name === DELIVERY_JOB_NAME;
+}
 
 export interface QueueOptions {
   connection: ConnectionOptions;
@@ -139,8 +149,7 @@ export async function addDelivery(queue: DeliveryQueue, sealSecret: string, data
  */
 export async function addWebhook(queue: DeliveryQueue, sealSecret: string, data: WebhookJobData): Promise<void> {
   const jobId = webhookJobId(data.exportJobId);
-  const webhooks = queue as unknown as WebhookQueue;
-  await webhooks.add(WEBHOOK_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), {
+  await queue.add(WEBHOOK_JOB_NAME, sealJob(sealSecret, DELIVERY_QUEUE_NAME, jobId, data), {
     jobId,
     attempts: JOBS.webhook.attempts,
   });

@@ -1,5 +1,5 @@
 import { AppError } from '@fluxquery/errors';
-import { addDelivery, addWebhook, deliveryForFailure, webhookFor, type ExportJob } from '@fluxquery/export-job';
+import { queueFollowUps, type ExportJob } from '@fluxquery/export-job';
 import { describeExportJob, parseFailure, toExportStatus, type JobSnapshot } from '@fluxquery/job-status';
 import type { Request, Response } from 'express';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
@@ -53,9 +53,13 @@ async function recordCancelled(deps: ApiDeps, snapshot: JobSnapshot<ExportJob>, 
     const record = { keyId, view, hasCallback: Boolean(job.data.callbackUrl) };
     await deps.cancelled.remember(String(job.id), record, deps.jobRetentionMs ?? DEFAULT_RETENTION_MS);
     // The requester hears of it, as of any export that ends without a file.
-    await addDelivery(deps.deliveries, deps.sealSecret, deliveryForFailure(String(job.id), job.data, error));
-    const webhook = webhookFor(String(job.id), job.data, { ...view, delivery });
-    if (webhook) await addWebhook(deps.deliveries, deps.sealSecret, webhook);
+    const [failed] = await queueFollowUps(deps.deliveries, deps.sealSecret, {
+      exportJobId: String(job.id),
+      data: job.data,
+      outcome: { failure: error },
+      finalStatus: () => ({ ...view, delivery }),
+    });
+    if (failed) throw failed.error;
   });
   return view;
 }

@@ -14,7 +14,7 @@ import {
 import { createDownloadLink } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
 
-export interface DeliveryDeps {
+export interface EmailDeps {
   /** JOB_SEAL_SECRET: a delivery runs only when the api or a worker queued it unchanged. */
   sealSecret: string;
   /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
@@ -33,7 +33,7 @@ export interface DeliveryDeps {
  * Tells the requester how the export ended: the file attached when the encoded message fits, a
  * download link otherwise, or what went wrong. Storage is read only to attach, and as a stream.
  */
-export async function deliverExport(deps: DeliveryDeps, data: DeliveryJobData): Promise<DeliveryJobResult> {
+export async function sendExportEmail(deps: EmailDeps, data: DeliveryJobData): Promise<DeliveryJobResult> {
   const sentAt = () => new Date().toISOString();
   if (deps.mailer.transport === 'none') return { status: 'disabled', transport: 'none', sentAt: sentAt() };
 
@@ -60,7 +60,7 @@ export async function deliverExport(deps: DeliveryDeps, data: DeliveryJobData): 
   return { status: 'sent', method: 'link' satisfies DeliveryMethod, ...sent, sentAt: sentAt() };
 }
 
-async function attachmentMessage(deps: DeliveryDeps, data: DeliveryJobData, file: DeliveredFile): Promise<MailMessage> {
+async function attachmentMessage(deps: EmailDeps, data: DeliveryJobData, file: DeliveredFile): Promise<MailMessage> {
   const content = await deps.storage.openRead(file.key).catch((error: unknown) => {
     throw new AppError('FILE_GONE', 'the export file is no longer in storage', { cause: error });
   });
@@ -71,12 +71,12 @@ async function attachmentMessage(deps: DeliveryDeps, data: DeliveryJobData, file
   };
 }
 
-function linkMessage(deps: DeliveryDeps, data: DeliveryJobData, file: DeliveredFile): MailMessage {
+function linkMessage(deps: EmailDeps, data: DeliveryJobData, file: DeliveredFile): MailMessage {
   const link = createDownloadLink(deps.links, data.exportJobId, Date.parse(file.finishedAt));
   return { to: data.email, ...composeReadyMail(file, { method: 'link', ...link }) };
 }
 
-async function send(deps: DeliveryDeps, message: MailMessage) {
+async function send(deps: EmailDeps, message: MailMessage) {
   try {
     const sent = await deps.mailer.send(message);
     if (sent.file) deps.logger.info('delivery.written_to_file', { file: sent.file, to: message.to });

@@ -1,16 +1,16 @@
 import {
   DELIVERY_QUEUE_NAME,
-  WEBHOOK_JOB_NAME,
-  type DeliveryJob,
+  isEmailJob,
+  isWebhookJob,
   type DeliveryWorker,
-  type WebhookJob,
+  type FollowUpJob,
 } from '@fluxquery/export-job';
-import { Worker, type ConnectionOptions } from 'bullmq';
-import type { DeliveryDeps } from './deliver-export';
-import { processDeliveryJob } from './deliver.processor';
+import { UnrecoverableError, Worker, type ConnectionOptions } from 'bullmq';
+import type { EmailDeps } from './send-email';
+import { processEmailJob } from './email.processor';
 import { processWebhookJob, type WebhookDeps } from './webhook.processor';
 
-export interface DeliveryWorkerOptions {
+export interface DeliveriesWorkerOptions {
   connection: ConnectionOptions;
   prefix?: string;
   /** How long a job's lock lasts without renewal: a dead worker's jobs move on after about this. */
@@ -20,16 +20,18 @@ export interface DeliveryWorkerOptions {
 }
 
 /** The deliveries queue's worker: emails, and the webhooks of requests with a callback_url. */
-export function createDeliveryWorker(
-  deps: DeliveryDeps & Omit<WebhookDeps, 'logger' | 'metrics' | 'sealSecret'>,
-  options: DeliveryWorkerOptions,
+export function createDeliveriesWorker(
+  deps: EmailDeps & Omit<WebhookDeps, 'logger' | 'metrics' | 'sealSecret'>,
+  options: DeliveriesWorkerOptions,
 ): DeliveryWorker {
   const worker: DeliveryWorker = new Worker(
     DELIVERY_QUEUE_NAME,
-    (job) =>
-      job.name === WEBHOOK_JOB_NAME
-        ? processWebhookJob(deps, job as WebhookJob)
-        : processDeliveryJob(deps, job as DeliveryJob),
+    (job: FollowUpJob) => {
+      if (isWebhookJob(job)) return processWebhookJob(deps, job);
+      if (isEmailJob(job)) return processEmailJob(deps, job);
+      // Only the service queues here (and seals what it queues): a job of another name is refused.
+      throw new UnrecoverableError(`the deliveries queue has no job named ${job.name}`);
+    },
     {
       connection: options.connection,
       ...(options.prefix ? { prefix: options.prefix } : {}),

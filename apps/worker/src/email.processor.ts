@@ -6,11 +6,11 @@ import {
   type DeliveryJob,
   type DeliveryJobResult,
 } from '@fluxquery/export-job';
-import { deliverExport, type DeliveryDeps } from './deliver-export';
+import { sendExportEmail, type EmailDeps } from './send-email';
 import { failDelivery } from './job-failure';
 
 /** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
-export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
+export async function processEmailJob(deps: EmailDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
     if (!hasValidSeal(deps.sealSecret, DELIVERY_QUEUE_NAME, job.id, job.data)) {
@@ -20,7 +20,7 @@ export async function processDeliveryJob(deps: DeliveryDeps, job: DeliveryJob): 
       );
     }
     const data = parseDeliveryJobData(job.data);
-    const result = await deliverExport({ ...deps, logger }, data);
+    const result = await sendExportEmail({ ...deps, logger }, data);
     deps.metrics?.deliveries.inc({ outcome: result.status, method: result.method ?? 'none' });
     logger.info('delivery.done', {
       exportJobId: data.exportJobId,
