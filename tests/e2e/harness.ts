@@ -15,12 +15,7 @@ import {
   uniquePrefix,
   type TestDatabase,
 } from '@fluxquery/testkit';
-import {
-  createDeliveriesWorker,
-  createExportWorker,
-  type DeliveryWorker,
-  type ExportWorker,
-} from '@fluxquery/worker';
+import { createDeliveriesWorker, createExportWorker, type DeliveryWorker, type ExportWorker } from '@fluxquery/worker';
 import type { Express } from 'express';
 import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';

@@ -1,15 +1,6 @@
-import { isValidTimeZone } from '@fluxquery/encoders';
 import { AppError } from '@fluxquery/errors';
-import {
-  COMPRESSIONS,
-  CSV_PROFILE_NAMES,
-  FORMAT_ALIASES,
-  type CsvRequestOptions,
-  type ExportJobData,
-} from '@fluxquery/export-job';
-import { PLAIN_ADDRESS } from '@fluxquery/mailer';
-import { MAX_QUERY_LENGTH } from '@fluxquery/sql-guard';
-import { MAX_CALLBACK_URL_LENGTH } from '@fluxquery/webhooks';
+import type { ExportJobData } from '@fluxquery/export-job';
+import { FORMAT_ALIASES, RULES, type CsvRequestOptions } from '@fluxquery/request-rules';
 import type { ExportRequestBody } from '@fluxquery/client';
 import Joi from 'joi';
 
@@ -19,47 +10,29 @@ export type ExportRequest = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 
 /** The body as it travels: the same type the client package sends. */
 type RawRequest = ExportRequestBody;
 
-const timeZone = Joi.string()
-  .max(64)
-  .custom((value: string, helpers) =>
-    isValidTimeZone(value)
-      ? value
-      : helpers.message({ custom: '"time_zone" must be UTC, ±HH:MM or an IANA zone name' }),
-  );
-
+// The wire's names over the rules the job schema also uses (packages/request-rules).
 const schema = Joi.object<RawRequest>({
-  query: Joi.string().min(1).max(MAX_QUERY_LENGTH).required(),
-  // One plain address (the mailer's own rule, which it checks again before sending): no display
-  // name, list, group or line break can re-route the mail.
-  email: Joi.string()
-    .max(254)
-    .email({ tlds: { allow: false }, multiple: false })
-    .pattern(PLAIN_ADDRESS, 'one plain ASCII address')
-    .required(),
+  query: RULES.query.required(),
+  email: RULES.email.required(),
   format: Joi.string()
     .valid(...Object.keys(FORMAT_ALIASES))
     .default('csv'),
-  compression: Joi.string().valid(...COMPRESSIONS),
+  compression: RULES.compression,
   csv: Joi.object({
-    profile: Joi.string().valid(...CSV_PROFILE_NAMES),
-    delimiter: Joi.string().valid(',', ';', '\t', 'tab'),
+    profile: RULES.csvProfile,
+    delimiter: Joi.alternatives(RULES.csvDelimiter, Joi.string().valid('tab')),
     bom: Joi.boolean(),
-    // The NULL token must not be confused with a quoted field or break a line.
-    null: Joi.string()
-      .allow('')
-      .max(32)
-      // eslint-disable-next-line no-control-regex
-      .pattern(/^[^"\r\n\u0000]*$/, 'no quotes, line breaks or NUL'),
+    null: RULES.csvNullToken,
     header: Joi.boolean(),
-    line_ending: Joi.string().valid('crlf', 'lf'),
+    line_ending: RULES.lineEnding,
   }).when('format', {
     not: 'csv',
     then: Joi.forbidden().messages({ 'any.unknown': '"csv" options apply to format csv only' }),
   }),
   formula_guard: Joi.boolean(),
-  time_zone: timeZone,
+  time_zone: RULES.timeZone,
   // Checked further (scheme, addresses, the key's hosts) by the route, which knows the key.
-  callback_url: Joi.string().min(1).max(MAX_CALLBACK_URL_LENGTH),
+  callback_url: RULES.callbackUrl,
 })
   .required()
   .unknown(false);

@@ -1,5 +1,6 @@
 import { DEFAULT_KEY_ID, type Config } from '@fluxquery/config';
-import { EXPORT_SCHEMA_VERSION, type CsvRequestOptions, type ExportJobData } from '@fluxquery/export-job';
+import { EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
+import type { CsvRequestOptions } from '@fluxquery/request-rules';
 import { createSilentLogger } from '@fluxquery/logger';
 import { sessionAccessFor } from '@fluxquery/mysql-source';
 import { checkSelectQuery } from '@fluxquery/sql-guard';

@@ -4,7 +4,6 @@ export { createJsonLinesEncoder, type JsonLinesOptions } from './jsonl-encoder';
 export { createXlsxEncoder, MAX_DATA_ROWS_PER_SHEET, type XlsxOptions } from './xlsx-encoder';
 export { MAX_CELL_CHARS, TRUNCATION_MARKER } from './xlsx-cells';
 export { neutralizeFormula } from './formula-guard';
-export { isValidTimeZone } from './time-zone';
 export { uniqueColumnNames } from './column-names';
 export { CHUNK_BYTES } from './byte-writer';
 export { rowOf } from './row';

@@ -16,17 +16,6 @@ export function isUtcZone(zone: string): boolean {
   return zone === 'UTC' || zone === 'Z' || zone === '+00:00' || zone === '-00:00';
 }
 
-/** True for `UTC`, `Z`, `±HH:MM`, and IANA names this Node knows (`Europe/Paris`). */
-export function isValidTimeZone(zone: string): boolean {
-  if (zone === 'UTC' || zone === 'Z' || FIXED_OFFSET.test(zone)) return true;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * The session reads TIMESTAMP in UTC ('+00:00'); this moves each value to the requested zone.
  * DATETIME has no zone and is never converted. Named zones follow their daylight-saving rules.

@@ -1,13 +1,7 @@
 import { AppError } from '@fluxquery/errors';
+import { COMPRESSIONS, EXPORT_FORMATS, RULES, type Compression, type ExportFormat } from '@fluxquery/request-rules';
 import Joi from 'joi';
-import {
-  COMPRESSIONS,
-  EXPORT_FORMATS,
-  type Compression,
-  type ExportFormat,
-  type ExportJobData,
-  type ExportJobResult,
-} from './export-job';
+import type { ExportJobData, ExportJobResult } from './export-job';
 
 /**
  * The second stage: once the export's file is committed (or the export has failed for good), a
@@ -69,7 +63,7 @@ const deliveryJobDataSchema = Joi.object<DeliveryJobData>({
   exportJobId: Joi.string().max(100).required(),
   requestId: Joi.string().max(200).required(),
   keyId: Joi.string().max(64),
-  email: Joi.string().max(320).required(),
+  email: RULES.email.required(),
   outcome: Joi.string().valid('completed', 'failed').required(),
   file: Joi.object({
     rows: Joi.number().integer().min(0).required(),

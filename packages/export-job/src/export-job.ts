@@ -1,4 +1,11 @@
 import { AppError } from '@fluxquery/errors';
+import {
+  EXPORT_FORMATS,
+  RULES,
+  type Compression,
+  type CsvRequestOptions,
+  type ExportFormat,
+} from '@fluxquery/request-rules';
 import Joi from 'joi';
 
 // The export job's payload and result; its queue, name and options are in job-catalog.ts.
@@ -6,31 +13,6 @@ import Joi from 'joi';
 /** 2 added json/xlsx, CSV options, the formula guard switch and the time zone. Workers read 1 and 2. */
 export const EXPORT_SCHEMA_VERSION = 2;
 const READABLE_SCHEMA_VERSIONS = [1, 2];
-
-export const EXPORT_FORMATS = ['csv', 'json', 'xlsx'] as const;
-export type ExportFormat = (typeof EXPORT_FORMATS)[number];
-/** What requests may say, and the format each name means. */
-export const FORMAT_ALIASES: Record<string, ExportFormat> = {
-  csv: 'csv',
-  json: 'json',
-  jsonl: 'json',
-  excel: 'xlsx',
-  xlsx: 'xlsx',
-};
-export const CSV_PROFILE_NAMES = ['rfc4180', 'excel'] as const;
-export type CsvProfileName = (typeof CSV_PROFILE_NAMES)[number];
-
-/** CSV settings as the request gave them; the worker lays them over the profile. */
-export interface CsvRequestOptions {
-  profile?: CsvProfileName;
-  delimiter?: ',' | ';' | '\t';
-  bom?: boolean;
-  nullToken?: string;
-  header?: boolean;
-  lineEnding?: 'crlf' | 'lf';
-}
-export const COMPRESSIONS = ['gzip', 'none'] as const;
-export type Compression = (typeof COMPRESSIONS)[number];
 
 export interface ExportJobData {
   schemaVersion: 1 | 2;
@@ -96,29 +78,29 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
     .valid(...READABLE_SCHEMA_VERSIONS)
     .required(),
   requestId: Joi.string().max(200).required(),
-  query: Joi.string().max(100_000).required(),
-  email: Joi.string().max(320).required(),
+  query: RULES.query.required(),
+  email: RULES.email.required(),
   format: Joi.string()
     .valid(...EXPORT_FORMATS)
     .required(),
-  compression: Joi.string().valid(...COMPRESSIONS),
+  compression: RULES.compression,
   csv: Joi.object({
-    profile: Joi.string().valid(...CSV_PROFILE_NAMES),
-    delimiter: Joi.string().valid(',', ';', '\t'),
+    profile: RULES.csvProfile,
+    delimiter: RULES.csvDelimiter,
     bom: Joi.boolean(),
-    nullToken: Joi.string().allow('').max(32),
+    nullToken: RULES.csvNullToken,
     header: Joi.boolean(),
-    lineEnding: Joi.string().valid('crlf', 'lf'),
+    lineEnding: RULES.lineEnding,
   }),
   formulaGuard: Joi.boolean(),
-  timeZone: Joi.string().max(64),
+  timeZone: RULES.timeZone,
   keyId: Joi.string().max(64),
   limits: Joi.object({
     maxRows: Joi.number().integer().min(1).required(),
     maxBytes: Joi.number().integer().min(1).required(),
     timeoutMs: Joi.number().integer().min(1).required(),
   }),
-  callbackUrl: Joi.string().max(2048),
+  callbackUrl: RULES.callbackUrl,
   requestedAt: Joi.string().isoDate().required(),
   seal: Joi.string().hex().length(64),
 });

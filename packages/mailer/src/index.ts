@@ -5,10 +5,8 @@ export {
   composeFailedMail,
   encodedMessageBytes,
   formatBytes,
-  escapeHtml,
   type ReadyFile,
   type ReadyDelivery,
   type FailedExport,
   type ComposedMail,
 } from './messages';
-export { PLAIN_ADDRESS, isPlainAddress } from './plain-address';

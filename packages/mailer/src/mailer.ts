@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { MailError } from './mail-error';
-import { isPlainAddress } from './plain-address';
+import { isPlainAddress } from '@fluxquery/request-rules';
 
 export type MailerOptions =
   | {

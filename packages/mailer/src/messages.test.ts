@@ -21,7 +21,7 @@ describe('messages', () => {
     expect(mail.text).toContain('Rows: 1,234,567\nSize: 5.0 MB\nFormat: CSV, gzip');
     expect(mail.text).toContain(`SHA-256: ${file.sha256}\nTime taken: 1 min 23 s`);
     expect(mail.text).toContain('the link works until 2026-12-08 21:30 UTC):\nhttps://x.test/download/t?a=1&b=<2>');
-    expect(mail.html).toContain('href="https://x.test/download/t?a=1&#38;b=&#60;2&#62;"');
+    expect(mail.html).toContain('href="https://x.test/download/t?a=1&amp;b=&lt;2&gt;"');
   });
 
   it('says the file is attached when it is', () => {
@@ -31,7 +31,7 @@ describe('messages', () => {
   it('says why an export failed in the service’s own words, escaped in HTML', () => {
     const mail = composeFailedMail({ jobId: 'j1', code: 'QUERY_FAILED', message: "Table 'a.<b>' doesn't exist" });
     expect(mail.text).toContain("Reason: Table 'a.<b>' doesn't exist\nCode: QUERY_FAILED\nJob: j1");
-    expect(mail.html).toContain('Table &#39;a.&#60;b&#62;&#39; doesn&#39;t exist');
+    expect(mail.html).toContain('Table &#39;a.&lt;b&gt;&#39; doesn&#39;t exist');
   });
 
   it('estimates the encoded size: base64 with line breaks, plus room for the text parts', () => {

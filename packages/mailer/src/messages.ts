@@ -1,3 +1,4 @@
+import escapeHtml from 'escape-html';
 /** The two emails a requester can get: the export is ready (file attached, or a link), or it failed. */
 
 export interface ReadyFile {
@@ -94,10 +95,6 @@ function page(title: string, body: string): string {
 function table(rows: [string, string][]): string {
   const cells = rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
   return `<table cellpadding="4">${cells.join('')}</table>`;
-}
-
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 export function formatBytes(bytes: number): string {

@@ -4,12 +4,12 @@ import {
   createXlsxEncoder,
   CSV_PROFILES,
   DEFAULT_CSV_OPTIONS,
-  isValidTimeZone,
   type CsvOptions,
   type Encoder,
 } from '@fluxquery/encoders';
 import { AppError } from '@fluxquery/errors';
 import type { ExportJobData } from '@fluxquery/export-job';
+import { isValidTimeZone } from '@fluxquery/request-rules';
 
 /**
  * The encoder a job asked for. CSV settings are laid in order: the defaults (or the named

@@ -1,4 +1,5 @@
-import type { Compression, ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
+import type { ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
+import type { Compression } from '@fluxquery/request-rules';
 import type { Logger } from '@fluxquery/logger';
 import {
   openExportQuery,

@@ -1,9 +1,8 @@
 import { AppError } from '@fluxquery/errors';
+import { MAX_QUERY_LENGTH } from '@fluxquery/request-rules';
 import { checkAst, type AstResult } from './ast-check';
 import { checkLexical } from './lexical-check';
 import { toParserText } from './parser-compat';
-
-export const MAX_QUERY_LENGTH = 100_000;
 
 export interface SelectPolicy {
   /** The connection's database: where unqualified tables live. */

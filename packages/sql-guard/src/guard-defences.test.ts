@@ -1,5 +1,6 @@
 import { checkAst } from './ast-check';
-import { checkSelectQuery, MAX_QUERY_LENGTH } from './check-select';
+import { MAX_QUERY_LENGTH } from '@fluxquery/request-rules';
+import { checkSelectQuery } from './check-select';
 import { checkLexical, MAX_NESTING } from './lexical-check';
 import { FORBIDDEN_FUNCTIONS, SYSTEM_SCHEMAS } from './rules';
 

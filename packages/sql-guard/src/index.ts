@@ -1,4 +1,4 @@
-export { checkSelectQuery, MAX_QUERY_LENGTH, type SelectPolicy } from './check-select';
+export { checkSelectQuery, type SelectPolicy } from './check-select';
 export { checkLexical, type LexicalResult, type Token } from './lexical-check';
 export { toParserText } from './parser-compat';
 export { checkAst, type AstResult, type TableRef } from './ast-check';

@@ -1,8 +1,7 @@
+import { MAX_CALLBACK_URL_LENGTH } from '@fluxquery/request-rules';
 import { AppError } from '@fluxquery/errors';
 import ipaddr from 'ipaddr.js';
 import { forbiddenAddressReason, type CallbackPolicy } from './address-policy';
-
-export const MAX_CALLBACK_URL_LENGTH = 2048;
 
 // Names that always mean this machine or a cloud's metadata service, whatever DNS says.
 const LOOPBACK_NAMES = /^(localhost|localhost\.localdomain|.+\.localhost)$/;

@@ -1,5 +1,6 @@
 import { loadConfig } from '@fluxquery/config';
-import { EXPORT_SCHEMA_VERSION, type Compression, type ExportFormat } from '@fluxquery/export-job';
+import { EXPORT_SCHEMA_VERSION } from '@fluxquery/export-job';
+import type { Compression, ExportFormat } from '@fluxquery/request-rules';
 import { createSilentLogger } from '@fluxquery/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { createLocalStorage, createStorage, type Storage } from '@fluxquery/storage';

@@ -1,6 +1,6 @@
 import { AppError, isAppError } from '@fluxquery/errors';
 import type { Logger } from '@fluxquery/logger';
-import { escapeHtml } from '@fluxquery/mailer';
+import escapeHtml from 'escape-html';
 import type { ErrorRequestHandler, Request, Response } from 'express';
 
 interface HttpParserError {
