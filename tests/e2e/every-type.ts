@@ -1,13 +1,13 @@
 import { createHarness, type Harness } from './harness';
 
 // Every MySQL type the type policy names, with edge values, and a row of NULLs.
-export const TYPES_TABLE = `CREATE TABLE every_type (
+const TYPES_TABLE = `CREATE TABLE every_type (
   id INT PRIMARY KEY, flag TINYINT(1), big BIGINT UNSIGNED, price DECIMAL(10,2), exact DECIMAL(30,10),
   ratio FLOAT, precise DOUBLE, day DATE, moment DATETIME(3), stamp TIMESTAMP(3) NULL, took TIME, yr YEAR,
   code CHAR(3), note TEXT, mood ENUM('happy','sad'), tags SET('a','b','c'), doc JSON, blob_col BLOB,
   bin BINARY(4), bits BIT(10), id_again INT
 ) CHARSET utf8mb4`;
-export const TYPES_ROWS = `INSERT INTO every_type VALUES
+const TYPES_ROWS = `INSERT INTO every_type VALUES
   (1, 1, 18446744073709551615, -20.00, 12345678901234567890.0123456789, 0.1, 3.141592653589793,
    '2026-02-28', '2026-02-28 23:59:59.123', '2026-01-01 12:00:00.500', '-838:59:59', 2026,
    'abc', '=HYPERLINK("http://evil.example")', 'happy', 'a,c', '{"id": 12345678901234567890, "formula": "=1+1"}',

@@ -50,7 +50,7 @@ export function testClient(
 }
 
 /** As APP_ENV=development: webhooks may call a receiver on this machine over plain http. */
-export const TEST_CALLBACKS = { requireHttps: false, allowLoopback: true };
+const TEST_CALLBACKS = { requireHttps: false, allowLoopback: true };
 
 /** Download links in tests: absolute, under a base that only supertest ever resolves. */
 export const TEST_LINKS = {

@@ -1,6 +1,6 @@
 import { SingleBar } from 'cli-progress';
 
-export interface ProgressUpdate {
+interface ProgressUpdate {
   rows: number;
   bytes: number;
   /** EXPLAIN's guess at the total; with it, a bar, a percentage and an ETA. */

@@ -1,4 +1,4 @@
-import type { Config } from './load-config';
+import type { Config } from './config';
 
 /**
  * The secrets that development runs with when nothing is set (and that .env.example and the compose

@@ -1,4 +1,5 @@
-export { loadConfig, longestTimeoutMs, ConfigError, type Config } from './load-config';
+export { loadConfig, longestTimeoutMs, ConfigError } from './load-config';
+export type { Config } from './config';
 export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysql-dsn';
 export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';

@@ -1,70 +1,12 @@
 import { readFileSync } from 'node:fs';
+import type { Config } from './config';
 import { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';
 import { envSchema } from './config-schema';
 import { findDevelopmentSecrets } from './development-defaults';
-import {
-  checkDeliveryEnv,
-  readDownloadLinks,
-  readSmtp,
-  readStorage,
-  type DeliveryEnv,
-  type DownloadLinkSettings,
-  type EmailSettings,
-  type SmtpSettings,
-  type StorageSettings,
-} from './delivery-config';
-import { parseMysqlDsn, type MysqlConnectionConfig } from './mysql-dsn';
+import { checkDeliveryEnv, readDownloadLinks, readSmtp, readStorage, type DeliveryEnv } from './delivery-config';
+import { parseMysqlDsn } from './mysql-dsn';
 import path from 'node:path';
 import type { ValidationResult } from 'joi';
-
-export interface Config {
-  appEnv: 'development' | 'test' | 'production';
-  /** Where webhooks may go: https only in production, loopback only in development. */
-  callbacks: { requireHttps: boolean; allowLoopback: boolean };
-  serverPort: number;
-  /** SERVER_HOST: the api's listen address; empty: every interface. */
-  serverHost: string;
-  mysql: MysqlConnectionConfig;
-  redisUrl: string;
-  storage: StorageSettings;
-  smtp: SmtpSettings;
-  email: EmailSettings;
-  downloadLinks: DownloadLinkSettings;
-  /** JOB_SEAL_SECRET: seals job payloads, so a worker runs only what the api or a worker queued. */
-  jobSealSecret: string;
-  /** Development only, with no SMTP_HOST: each message is written here as an .eml file. */
-  mailOutboxDir: string;
-  /** Local files older than this are removed by the worker (FILE_RETENTION, default JOB_RETENTION). */
-  fileRetentionMs: number;
-  /** Every client key, the `default` one (API_SECRET) included when it is set. */
-  clients: ClientKey[];
-  /** The limits of a key that sets none of its own. */
-  limits: ClientLimits;
-  /** Tools only: an account that may create databases and users. */
-  adminMysql?: MysqlConnectionConfig;
-  /** MYSQL_KEY_ROLES: each export reads with its key's role, not the account's own privileges. */
-  mysqlKeyRoles: boolean;
-  compression: boolean;
-  workerCount: number;
-  maxDbConcurrency: number;
-  maxBodyBytes: number;
-  jobRetentionMs: number;
-  /** METRICS_PORT: a worker's metrics and probes; 0: none. */
-  metricsPort: number;
-  /** METRICS_HOST: where they listen. */
-  metricsHost: string;
-  /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */
-  queuePrefix: string;
-  /** WORKER_SHUTDOWN_GRACE: how long a stopping worker lets its exports run before handing them back. */
-  workerShutdownGraceMs: number;
-  /** WORKER_STALL_INTERVAL: a dead worker's jobs are taken over after about this long. */
-  workerStallMs: number;
-  /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
-  jobRetentionCount: number;
-  /** Empty password: the dashboard is not mounted. */
-  dashboard: { user: string; password: string; mode: 'read-only' | 'full'; canRetryFailed: boolean };
-  logLevel: 'error' | 'warn' | 'info' | 'debug';
-}
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';

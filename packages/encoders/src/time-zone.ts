@@ -1,5 +1,5 @@
 /** A TIMESTAMP, read in UTC, as wall-clock text in the export's time zone plus that zone's offset. */
-export interface ZonedTimestamp {
+interface ZonedTimestamp {
   /** `YYYY-MM-DD HH:MM:SS[.fraction]`, the fraction kept as the server sent it. */
   wall: string;
   /** `Z`, or `+HH:MM` / `-HH:MM`. */

@@ -50,7 +50,7 @@ function judge(address: ipaddr.IPv4 | ipaddr.IPv6, policy: Pick<CallbackPolicy, 
 }
 
 /** The IPv4 addresses an IPv6 address carries by one of the standard embeddings; none for a plain one. */
-export function carriedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
+function carriedIPv4(address: ipaddr.IPv6): ipaddr.IPv4[] {
   const parts = address.parts;
   const word = (i: number): number => parts[i] ?? 0;
   const v4 = (high: number, low: number) =>

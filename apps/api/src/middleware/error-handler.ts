@@ -32,7 +32,7 @@ export function createErrorHandler(logger: Logger): ErrorRequestHandler {
   };
 }
 
-export function sendError(req: Request, res: Response, error: AppError): void {
+function sendError(req: Request, res: Response, error: AppError): void {
   if (res.headersSent) return;
   const body: { code: string; message: string; requestId: string; details?: unknown } = {
     code: error.code,
