@@ -1,3 +1,6 @@
+// The typed client of the HTTP API, with no third-party code: the wire shapes (wire-types.ts, which
+// the api's request parser and status builder are typed with), v1/v2 signing, submit, status, wait,
+// cancel, download checked by sha256, and verifyWebhook. Imports signing.
 export {
   createClient,
   FluxQueryError,

@@ -1,3 +1,6 @@
+// The configuration: every environment variable read once with joi (config-schema.ts), every bad
+// one reported together, a frozen Config (config.ts); client keys, MySQL DSNs, durations, the
+// development defaults and the settings document. Imports nothing of ours.
 export { loadConfig, longestTimeoutMs, ConfigError } from './load-config';
 export type { Config } from './config';
 export { parseMysqlDsn, describeMysql, type MysqlConnectionConfig } from './mysql-dsn';

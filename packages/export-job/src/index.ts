@@ -1,3 +1,7 @@
+// The job catalog and the job contracts, nothing else: the export, email and webhook jobs (names,
+// queues, schemas built from request-rules, versions, options, typed queues), seals, and
+// queueFollowUps, the one way to queue what follows an export. Imports client (the status a
+// webhook carries), request-rules and errors.
 export {
   EXPORT_SCHEMA_VERSION,
   parseExportJobData,

@@ -1,3 +1,6 @@
+// One read-only export query on MySQL/MariaDB: the session (its settings, its key's role, a kept
+// session reset), rows streamed as raw bytes with socket-level backpressure, column kinds, MySQL
+// errors as AppErrors, KILL QUERY; the reader account's and the key roles' statements. Imports errors.
 export {
   openExportQuery,
   type ExportQuery,

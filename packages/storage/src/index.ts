@@ -1,3 +1,6 @@
+// Where files go: the Storage interface and createStorage over local disk (partial file, fsync,
+// atomic rename, retention) and S3 (our multipart upload, sha256, presigned GET); one contract
+// suite (storage.contract.ts) both pass. Imports nothing of ours.
 export {
   assertSafeKey,
   contentDisposition,

@@ -1,3 +1,6 @@
+// Test helpers, for tests only: a database per test file, a Redis prefix per test file, waitFor,
+// an S3 server (s3rver) and an SMTP server (smtp-server + mailparser) in process. Imports nothing
+// of ours.
 export { createTestDatabase, testServer, type TestDatabase, type TestServer } from './test-database';
 export { uniquePrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis';
 export { waitFor } from './wait-for';
