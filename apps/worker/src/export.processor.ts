@@ -1,6 +1,6 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
-import { holdKeySlot, PARK_MS, type CancelFlags, type HeldSlot, type KeySlots } from '@fluxquery/coordination';
-import { AppError, isAppError } from '@fluxquery/errors';
+import { holdKeySlot, type CancelFlags, type HeldSlot, type KeySlots } from '@fluxquery/coordination';
+import { AppError } from '@fluxquery/errors';
 import type { ExportJob, ExportJobData, ExportJobResult } from '@fluxquery/export-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
@@ -9,7 +9,8 @@ import { measureExport } from './export-metrics';
 import { tellRequester, type NoticeDeps } from './tell-requester';
 import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
-import { toJobFailure } from './job-failure';
+import { logExportFailure, toJobFailure } from './job-failure';
+import { handBackJob, parkJob } from './park-job';
 
 export interface ExportJobDeps extends ExportDeps, JobPolicy, NoticeDeps {
   /** Where DELETE /export/:id leaves its request. */
@@ -56,15 +57,7 @@ export async function processExportJob(
     ]);
     // Cancelled while it waited: no query runs at all (a slot just taken is freed below).
     if (cancel.signal.aborted) throw new AppError('CANCELLED', 'the export was cancelled');
-    if (limited && !slot) {
-      // The key already runs its maximum: the job waits, as a delayed job, until one of the key's
-      // exports ends (which promotes it at once) or PARK_MS passes. No attempt is spent.
-      await limited.slots.park(keyId, limited.jobId);
-      logger.info('export.parked', { keyId, reason: 'max_concurrent_exports' });
-      deps.metrics?.parked.inc({ key: keyId });
-      await job.moveToDelayed(Date.now() + PARK_MS, limited.token);
-      throw new DelayedError();
-    }
+    if (limited && !slot) throw await parkJob(limited.slots, job, { keyId, ...limited }, logger, deps.metrics);
     measure.started(keyId);
     logger.info('export.started', { format: data.format, requestId: data.requestId });
     const result = await runExport({ ...deps, logger }, data, {
@@ -81,26 +74,8 @@ export async function processExportJob(
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
-    if (deps.shutdown?.aborted && token) {
-      // The worker is stopping and its grace period is over: the job goes back to the queue as it
-      // was (no attempt counted), and its partial file is already gone.
-      logger.info('export.handed_back', { reason: 'shutdown' });
-      await job.moveToDelayed(Date.now(), token);
-      throw new DelayedError();
-    }
-    const appError = isAppError(error)
-      ? error
-      : new AppError('INTERNAL', 'the export failed unexpectedly', { cause: error });
-    // A fault of our own (INTERNAL) is logged at error level with its stack: it is a bug to fix. A
-    // refused seal is an attack or a misconfiguration (two JOB_SEAL_SECRETs): an operator must see it.
-    const isBug = appError.code === 'INTERNAL' || appError.code === 'JOB_SEAL_INVALID';
-    logger[isBug ? 'error' : 'warn']('export.failed', {
-      code: appError.code,
-      reason: appError.message,
-      retryable: appError.retryable,
-      cause: describeCause(appError),
-      ...(isBug && appError.cause instanceof Error ? { stack: appError.cause.stack } : {}),
-    });
+    if (deps.shutdown?.aborted && token) throw await handBackJob(job, token, logger);
+    const appError = logExportFailure(logger, error);
     measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data)
@@ -116,9 +91,4 @@ export async function processExportJob(
 function maxConcurrentFor(deps: ExportJobDeps, keyId: string): number {
   // checkExportJob has already refused a job whose key this worker does not know.
   return deps.clients.find((client) => client.keyId === keyId)?.limits.maxConcurrentExports ?? 1;
-}
-
-function describeCause(error: AppError): string | undefined {
-  const cause = error.cause;
-  return cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined;
 }

@@ -1,4 +1,4 @@
-import { isAppError, type AppError } from '@fluxquery/errors';
+import { AppError, isAppError } from '@fluxquery/errors';
 import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { formatFailure } from '@fluxquery/job-status';
@@ -31,4 +31,25 @@ export function failDelivery(
   });
   report.metrics?.deliveries.inc({ outcome: 'failed', method: report.method });
   return toJobFailure(appError);
+}
+
+/**
+ * A failed export, logged: a fault of our own (INTERNAL) at error level with its stack, since it
+ * is a bug to fix, and a refused seal too, since it is an attack or a misconfiguration (two
+ * JOB_SEAL_SECRETs) an operator must see; anything else as a warning.
+ */
+export function logExportFailure(logger: Logger, error: unknown): AppError {
+  const appError = isAppError(error)
+    ? error
+    : new AppError('INTERNAL', 'the export failed unexpectedly', { cause: error });
+  const isBug = appError.code === 'INTERNAL' || appError.code === 'JOB_SEAL_INVALID';
+  const cause = appError.cause;
+  logger[isBug ? 'error' : 'warn']('export.failed', {
+    code: appError.code,
+    reason: appError.message,
+    retryable: appError.retryable,
+    cause: cause instanceof Error ? `${cause.name}: ${cause.message}` : undefined,
+    ...(isBug && cause instanceof Error ? { stack: cause.stack } : {}),
+  });
+  return appError;
 }
