@@ -1,0 +1,57 @@
+import type { Config } from '@fluxquery/config';
+import { createCancelFlags, createCancelledJobs, createRedisGuards } from '@fluxquery/coordination';
+import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
+import type { Logger } from '@fluxquery/logger';
+import { createApiMetrics } from '@fluxquery/metrics';
+import { createStorage } from '@fluxquery/storage';
+import { Redis } from 'ioredis';
+import type { ApiDeps } from './context';
+import { loadOpenApi } from './routes/openapi.route';
+
+/** What the api runs on, built from the configuration: Redis, both queues, storage, metrics, keys. */
+export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps & { redis: Redis } {
+  // Fail fast while Redis is away: a request should get a 503 in seconds, not hang.
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
+  const queueOptions = {
+    connection: redis,
+    prefix: config.queuePrefix,
+    retentionMs: config.jobRetentionMs,
+    retentionCount: config.jobRetentionCount,
+  };
+  const queue = createExportQueue(queueOptions);
+  queue.on('error', (error) => logger.warn('queue.error', { error: error.message }));
+  const deliveries = createDeliveryQueue(queueOptions);
+  deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
+  const metrics = createApiMetrics();
+  metrics.countJobsWith(async () => ({
+    exports: await queue.getJobCounts(),
+    deliveries: await deliveries.getJobCounts(),
+  }));
+  const openApi = loadOpenApi();
+  const prefix = `${config.queuePrefix}:fq`;
+  return {
+    redis,
+    metrics,
+    queue,
+    deliveries,
+    // Local storage: the api reads the same folder the workers write (a shared volume in compose).
+    storage: createStorage(config.storage),
+    links: config.downloadLinks,
+    pingRedis: async () => {
+      await redis.ping();
+    },
+    logger,
+    clients: config.clients,
+    callbacks: config.callbacks,
+    ...(openApi ? { openApi } : {}),
+    guards: createRedisGuards(redis, prefix),
+    defaultSchema: config.mysql.database,
+    maxBodyBytes: config.maxBodyBytes,
+    jobRetentionMs: config.jobRetentionMs,
+    sealSecret: config.jobSealSecret,
+    cancelFlags: createCancelFlags(redis, prefix),
+    cancelled: createCancelledJobs(redis, prefix),
+    ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
+  };
+}
