@@ -5,6 +5,8 @@ const path = require('node:path');
 const moduleNameMapper = {};
 for (const group of ['packages', 'apps']) {
   for (const name of fs.readdirSync(path.join(__dirname, group))) {
+    // Only what can be imported: the CLI has a main.ts and no index.ts.
+    if (!fs.existsSync(path.join(__dirname, group, name, 'src', 'index.ts'))) continue;
     moduleNameMapper[`^@fluxquery/${name}$`] = `<rootDir>/${group}/${name}/src`;
   }
 }
