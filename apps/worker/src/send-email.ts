@@ -1,4 +1,4 @@
-import type { DownloadLinkSettings } from '@fluxquery/config';
+import type { DownloadLinkSettings } from '@fluxquery/signing';
 import { AppError } from '@fluxquery/errors';
 import type { DeliveredFile, DeliveryJobData, DeliveryJobResult, DeliveryMethod } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';

@@ -1,4 +1,4 @@
-import type { DownloadLinkSettings } from '@fluxquery/config';
+import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { AppError } from '@fluxquery/errors';
 import {
   queueFollowUps,

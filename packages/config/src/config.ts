@@ -1,5 +1,7 @@
 import type { ClientKey, ClientLimits } from './client-keys';
-import type { DownloadLinkSettings, EmailSettings, SmtpSettings, StorageSettings } from './delivery-config';
+import type { DownloadLinkSettings } from '@fluxquery/signing';
+import type { StorageConfig } from '@fluxquery/storage';
+import type { EmailSettings, SmtpSettings } from './delivery-config';
 import type { MysqlConnectionConfig } from './mysql-dsn';
 
 /** The configuration, read once from the environment by loadConfig and frozen. */
@@ -12,7 +14,7 @@ export interface Config {
   serverHost: string;
   mysql: MysqlConnectionConfig;
   redisUrl: string;
-  storage: StorageSettings;
+  storage: StorageConfig;
   smtp: SmtpSettings;
   email: EmailSettings;
   downloadLinks: DownloadLinkSettings;

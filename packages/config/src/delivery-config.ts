@@ -1,19 +1,6 @@
+import type { DownloadLinkSettings } from '@fluxquery/signing';
+import type { StorageConfig } from '@fluxquery/storage';
 /** Where files go, how they reach people, and for how long: the settings of docs/delivery.md. */
-
-export type StorageSettings =
-  | { kind: 'local'; root: string }
-  | {
-      kind: 's3';
-      bucket: string;
-      region?: string;
-      endpoint?: string;
-      publicEndpoint?: string;
-      forcePathStyle: boolean;
-      prefix: string;
-      partSizeBytes: number;
-      queueSize: number;
-      sse?: { type: 'AES256' } | { type: 'aws:kms'; kmsKeyId?: string };
-    };
 
 export interface SmtpSettings {
   host?: string;
@@ -28,14 +15,6 @@ export interface EmailSettings {
   attachFile: boolean;
   /** The encoded message, attachment included, must fit under it. */
   maxMessageBytes: number;
-}
-
-export interface DownloadLinkSettings {
-  secret: string;
-  /** DOWNLOAD_LINK_TTL, never past JOB_RETENTION or FILE_RETENTION: a link never outlives its file. */
-  ttlMs: number;
-  /** Absolute base for links, without a trailing slash. */
-  publicUrl: string;
 }
 
 export interface DeliveryEnv {
@@ -67,7 +46,7 @@ export interface DeliveryEnv {
   JOB_RETENTION: number;
 }
 
-export function readStorage(v: DeliveryEnv, localRoot: string): StorageSettings {
+export function readStorage(v: DeliveryEnv, localRoot: string): StorageConfig {
   if (v.STORAGE_TYPE === 'local') return { kind: 'local', root: localRoot };
   const sse =
     v.S3_SSE === 'AES256'
