@@ -2,7 +2,7 @@ import type { ClientKey, ClientLimits } from './client-keys';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { StorageConfig } from '@fluxquery/storage';
 import type { EmailSettings, SmtpSettings } from './delivery-config';
-import type { MysqlConnectionConfig } from './mysql-dsn';
+import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 
 /** The configuration, read once from the environment by loadConfig and frozen. */
 export interface Config {
@@ -12,7 +12,7 @@ export interface Config {
   serverPort: number;
   /** SERVER_HOST: the api's listen address; empty: every interface. */
   serverHost: string;
-  mysql: MysqlConnectionConfig;
+  mysql: MysqlConnectionOptions;
   redisUrl: string;
   storage: StorageConfig;
   smtp: SmtpSettings;
@@ -29,7 +29,7 @@ export interface Config {
   /** The limits of a key that sets none of its own. */
   limits: ClientLimits;
   /** Tools only: an account that may create databases and users. */
-  adminMysql?: MysqlConnectionConfig;
+  adminMysql?: MysqlConnectionOptions;
   /** MYSQL_KEY_ROLES: each export reads with its key's role, not the account's own privileges. */
   mysqlKeyRoles: boolean;
   compression: boolean;

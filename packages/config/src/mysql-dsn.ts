@@ -1,14 +1,5 @@
+import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 /** Where and how to reach MySQL, whichever DSN form it was written in. */
-export interface MysqlConnectionConfig {
-  host: string;
-  port: number;
-  socketPath?: string;
-  user: string;
-  password: string;
-  database: string;
-  /** From `tls=true|skip-verify` (Go form) or `ssl=true|skip-verify` (URL form). */
-  tls?: { rejectUnauthorized: boolean };
-}
 
 const DEFAULT_HOST = '127.0.0.1';
 const DEFAULT_PORT = 3306;
@@ -18,7 +9,7 @@ const DEFAULT_PORT = 3306;
  * `user:pass@tcp(host:3306)/db?parseTime=true`, which existing deployments use.
  * Throws an Error whose message never contains the password.
  */
-export function parseMysqlDsn(dsn: string): MysqlConnectionConfig {
+export function parseMysqlDsn(dsn: string): MysqlConnectionOptions {
   const trimmed = dsn.trim();
   if (/^(mysql|mariadb):\/\//i.test(trimmed)) return parseUrlDsn(trimmed);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed)) {
@@ -27,7 +18,7 @@ export function parseMysqlDsn(dsn: string): MysqlConnectionConfig {
   return parseGoDsn(trimmed);
 }
 
-function parseUrlDsn(dsn: string): MysqlConnectionConfig {
+function parseUrlDsn(dsn: string): MysqlConnectionOptions {
   let url: URL;
   try {
     url = new URL(dsn);
@@ -49,7 +40,7 @@ function parseUrlDsn(dsn: string): MysqlConnectionConfig {
 }
 
 // Go form: [user[:password]@][net[(addr)]]/dbname[?param1=value1&paramN=valueN]
-function parseGoDsn(dsn: string): MysqlConnectionConfig {
+function parseGoDsn(dsn: string): MysqlConnectionOptions {
   const slash = dsn.lastIndexOf('/');
   if (slash < 0) throw new Error('is neither a mysql:// URL nor the Go form user:pass@tcp(host:3306)/db');
   const head = dsn.slice(0, slash);
@@ -66,7 +57,7 @@ function parseGoDsn(dsn: string): MysqlConnectionConfig {
   return withTls(base, new URLSearchParams(query).get('tls'));
 }
 
-function parseGoAddress(address: string): Pick<MysqlConnectionConfig, 'host' | 'port' | 'socketPath'> {
+function parseGoAddress(address: string): Pick<MysqlConnectionOptions, 'host' | 'port' | 'socketPath'> {
   if (address === '' || address === 'tcp') return { host: DEFAULT_HOST, port: DEFAULT_PORT };
   const match = /^(tcp|unix)\((.*)\)$/.exec(address);
   if (!match) throw new Error(`has an address part that is not tcp(host:port) or unix(/path)`);
@@ -85,7 +76,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-function withTls(config: MysqlConnectionConfig, tls: string | null): MysqlConnectionConfig {
+function withTls(config: MysqlConnectionOptions, tls: string | null): MysqlConnectionOptions {
   if (tls === null || tls === 'false') return config;
   if (tls === 'true') return { ...config, tls: { rejectUnauthorized: true } };
   if (tls === 'skip-verify') return { ...config, tls: { rejectUnauthorized: false } };
@@ -98,7 +89,7 @@ function splitOnce(text: string, separator: string): [string, string] {
 }
 
 /** For logs: the DSN's location without its credentials. */
-export function describeMysql(config: MysqlConnectionConfig): string {
+export function describeMysql(config: MysqlConnectionOptions): string {
   const where = config.socketPath ?? `${config.host}:${config.port}`;
   return `${config.user}@${where}/${config.database}`;
 }
