@@ -18,6 +18,7 @@ const wholeNumber = (value: string): number => {
 };
 
 /** `fluxquery db seed` and `fluxquery db reader`: the demo data, and the SELECT-only account. */
+// eslint-disable-next-line max-lines-per-function -- commander's declarations of the db commands, one option per line; each action is a call
 export function addDbCommands(program: Command, loadConfig: () => Readonly<Config>): void {
   const db = program.command('db').description('the demo database and the read-only export account');
 

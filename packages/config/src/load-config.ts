@@ -50,6 +50,7 @@ interface Env extends DeliveryEnv {
 }
 
 /** Validates the whole environment at once, reports every bad variable, and returns a frozen config. */
+// eslint-disable-next-line max-lines-per-function -- builds the Config field by field: as long as the configuration
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
   const result = envSchema.validate(env, { abortEarly: false, convert: true }) as ValidationResult<Env>;
   if (result.error) throw new ConfigError(result.error.details.map((detail) => detail.message));

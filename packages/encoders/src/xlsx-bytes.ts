@@ -31,6 +31,7 @@ const TEXT_END = Buffer.from('</t></is></c>', 'latin1');
  * rules. Both give the same bytes (checked by sha256 on the benchmark table): the fast path only
  * skips decoding where nothing would change.
  */
+// eslint-disable-next-line max-lines-per-function -- the XLSX writer's hot path: its buffer and offset are closure variables that every cell method shares
 export function createCellWriter(column: Column, options: XlsxCellOptions, style: string, letter: string): CellWriter {
   const slow = createXlsxCell(column, options);
   const viaString: CellWriter = (out, bytes, start, end, row) =>

@@ -68,6 +68,7 @@ export function createXlsxEncoder(overrides: Partial<XlsxOptions> = {}): Encoder
   };
 }
 
+// eslint-disable-next-line max-lines-per-function -- writes the workbook's parts in the order the zip holds them, each a few lines
 async function writeWorkbook(
   { columns, batches, stats }: EncodeInput,
   options: XlsxOptions,

@@ -47,6 +47,7 @@ const CLIENT_TIMEOUT_GRACE_MS = 2_000;
  * as printed (TIMESTAMP in UTC), JSON as text, binary as bytes. The connection still carries
  * supportBigNumbers, bigNumberStrings, dateStrings and jsonStrings for any typed read.
  */
+// eslint-disable-next-line max-lines-per-function -- its steps share the session, the stop promise and the time limit's timer, and every wait races the stop; split, each step would take all three
 export async function openExportQuery(options: ExportQueryOptions): Promise<ExportQuery> {
   // A worker's pool serves the exports on its own server and account (the same options object).
   const sessions = options.sessions?.connection === options.connection ? options.sessions : undefined;

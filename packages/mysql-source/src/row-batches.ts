@@ -21,6 +21,7 @@ export interface RowBatchSource {
  * `query.stream()`: an object-mode Readable costs a promise per row under `for await`, and its
  * close handler emits 'end' even after a destroy, which would make a broken export look complete.
  */
+// eslint-disable-next-line max-lines-per-function -- one closure holds the batch, the pause state and the stream's listeners
 export function collectRowBatches(
   query: Query,
   pause: () => void,

@@ -54,6 +54,7 @@ const GZIP_CHUNK_BYTES = 256 * 1024;
  * digest into storage, with backpressure all the way. Either the whole file is committed, or
  * nothing is left behind.
  */
+// eslint-disable-next-line max-lines-per-function -- the use case's steps share the abort signal and the clean-up of a file that must be committed whole or not at all
 export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: ExportHooks): Promise<ExportJobResult> {
   const startedAt = new Date();
   const compression: Compression = data.compression ?? (deps.isCompressedByDefault ? 'gzip' : 'none');

@@ -25,6 +25,7 @@ export type LocalStorage = Storage & {
   removeExpired(olderThanMs: number): Promise<number>;
 };
 
+// eslint-disable-next-line max-lines-per-function -- the Storage interface's methods over one root folder, each short
 export function createLocalStorage(options: LocalStorageOptions): LocalStorage {
   const root = path.resolve(options.root);
   const partialDir = path.join(root, PARTIAL_DIR);

@@ -30,6 +30,7 @@ interface CaseResult {
  * show. Up to 1M rows it also runs the slow, obvious path (mysql2 stream + csv-stringify /
  * JSON.stringify) and fails unless the fast CSV and JSON Lines files are byte-identical to it.
  */
+// eslint-disable-next-line max-lines-per-function -- the bench's run order (seeding, round-robin cases, byte checks, tables): a tool's script, read top to bottom
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {

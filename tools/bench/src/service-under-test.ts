@@ -46,6 +46,7 @@ export interface ServiceOptions {
  * Redis under a prefix of their own. Each export is a signed request; its time is the job's own
  * (enqueued → finished), and the memory is the worker process's high-water mark so far.
  */
+// eslint-disable-next-line max-lines-per-function -- starts the api and worker processes with their environment, and returns their handles: a tool's set-up, read top to bottom
 export async function startServiceUnderTest(
   admin: MysqlConnectionOptions,
   database: string,
