@@ -11,7 +11,7 @@ import { describeExportJob, formatFailure } from '@fluxquery/job-status';
 import type { Logger } from '@fluxquery/logger';
 
 /** How the export ended, as the worker saw it. */
-export type ExportEnd = { result: ExportJobResult } | { failure: AppError };
+type WorkerOutcome = { result: ExportJobResult } | { failure: AppError };
 
 export interface NoticeDeps {
   /** The deliveries queue: the email and the webhook that follow an export. */
@@ -32,7 +32,7 @@ export async function tellRequester(
   logger: Logger,
   job: ExportJob,
   data: ExportJobData,
-  outcome: ExportEnd,
+  outcome: WorkerOutcome,
 ): Promise<void> {
   const failures = await queueFollowUps(deps.deliveries, deps.sealSecret, {
     exportJobId: String(job.id),
@@ -52,7 +52,7 @@ export async function tellRequester(
  * The status a poller will see once BullMQ has recorded the end of this attempt: built from the
  * job in hand by the same code as GET /export/:id, with the email and the webhook just queued.
  */
-function finalStatus(deps: NoticeDeps, job: ExportJob, data: ExportJobData, outcome: ExportEnd) {
+function finalStatus(deps: NoticeDeps, job: ExportJob, data: ExportJobData, outcome: WorkerOutcome) {
   const facts = {
     id: job.id,
     data,
