@@ -1,24 +1,14 @@
 import { AppError } from '@fluxquery/errors';
-import {
-  DELIVERY_QUEUE_NAME,
-  hasValidSeal,
-  parseDeliveryJobData,
-  type DeliveryJob,
-  type DeliveryJobResult,
-} from '@fluxquery/export-job';
+import { parseDeliveryJobData, type DeliveryJob, type DeliveryJobResult } from '@fluxquery/export-job';
 import { sendExportEmail, type EmailDeps } from './send-email';
 import { failDelivery } from './job-failure';
+import { assertFollowUpSealed } from './trusted-job';
 
 /** The delivery job's edge: a 5xx refusal fails at once; a deferral or an outage is retried with backoff. */
 export async function processEmailJob(deps: EmailDeps, job: DeliveryJob): Promise<DeliveryJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
-    if (!hasValidSeal(deps.sealSecret, DELIVERY_QUEUE_NAME, job.id, job.data)) {
-      throw new AppError(
-        'JOB_SEAL_INVALID',
-        'the delivery was not queued by the service, or was changed; it was refused',
-      );
-    }
+    assertFollowUpSealed(deps.sealSecret, job.id, job.data, 'delivery');
     const data = parseDeliveryJobData(job.data);
     const result = await sendExportEmail({ ...deps, logger }, data);
     deps.metrics?.deliveries.inc({ outcome: result.status, method: result.method ?? 'none' });

@@ -1,6 +1,12 @@
 import { DEFAULT_KEY_ID, type ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import { EXPORT_QUEUE_NAME, hasValidSeal, parseExportJobData, type ExportJobData } from '@fluxquery/export-job';
+import {
+  DELIVERY_QUEUE_NAME,
+  EXPORT_QUEUE_NAME,
+  hasValidSeal,
+  parseExportJobData,
+  type ExportJobData,
+} from '@fluxquery/export-job';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 
 export interface JobPolicy {
@@ -39,4 +45,19 @@ export function checkExportJob(policy: JobPolicy, jobId: string | undefined, pay
       timeoutMs: Math.min(data.limits?.timeoutMs ?? own.timeoutMs, own.timeoutMs),
     },
   };
+}
+
+/**
+ * A follow-up (an email or a webhook) runs only when the api or a worker queued it unchanged: a
+ * delivery planted in Redis could mail any stored file to anyone, or call any address, signed.
+ */
+export function assertFollowUpSealed(
+  sealSecret: string,
+  jobId: string | undefined,
+  payload: unknown,
+  what: string,
+): void {
+  if (!hasValidSeal(sealSecret, DELIVERY_QUEUE_NAME, jobId, payload)) {
+    throw new AppError('JOB_SEAL_INVALID', `the ${what} was not queued by the service, or was changed; it was refused`);
+  }
 }

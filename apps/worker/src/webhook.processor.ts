@@ -1,13 +1,8 @@
 import type { ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
-import {
-  DELIVERY_QUEUE_NAME,
-  hasValidSeal,
-  parseWebhookJobData,
-  type WebhookJob,
-  type WebhookJobResult,
-} from '@fluxquery/export-job';
+import { parseWebhookJobData, type WebhookJob, type WebhookJobResult } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
+import { assertFollowUpSealed } from './trusted-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import { checkCallbackUrl, postWebhook, webhookHeaders } from '@fluxquery/webhooks';
 import { failDelivery } from './job-failure';
@@ -34,12 +29,7 @@ export interface WebhookDeps {
 export async function processWebhookJob(deps: WebhookDeps, job: WebhookJob): Promise<WebhookJobResult> {
   const logger = deps.logger.child({ jobId: job.id, attempt: job.attemptsMade + 1 });
   try {
-    if (!hasValidSeal(deps.sealSecret, DELIVERY_QUEUE_NAME, job.id, job.data)) {
-      throw new AppError(
-        'JOB_SEAL_INVALID',
-        'the webhook was not queued by the service, or was changed; it was refused',
-      );
-    }
+    assertFollowUpSealed(deps.sealSecret, job.id, job.data, 'webhook');
     const data = parseWebhookJobData(job.data);
     const client = deps.clients.find((candidate) => candidate.keyId === data.keyId);
     const secret = client?.secrets[0];
