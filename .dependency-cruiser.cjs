@@ -1,7 +1,16 @@
 // The import rules of docs/architecture.md ("Packages and apps"), checked by `pnpm lint`
 // (dependency-cruiser). Imports of `@fluxquery/*` resolve to each package's src through
 // tsconfig.test.json's paths, so a rule sees the file that is really imported.
-const LEAVES = ['errors', 'request-rules', 'encoders', 'storage', 'signing', 'mysql-source', 'coordination'];
+const LEAVES = [
+  'errors',
+  'byte-size',
+  'request-rules',
+  'encoders',
+  'storage',
+  'signing',
+  'mysql-source',
+  'coordination',
+];
 
 module.exports = {
   forbidden: [
@@ -43,12 +52,16 @@ module.exports = {
     {
       name: 'the-guard-and-the-senders-import-only-rules-and-errors',
       comment:
-        'sql-guard, mailer and webhooks import request-rules (limits, the address rule) and errors, and signing for webhooks.',
+        'sql-guard, mailer and webhooks import request-rules (limits, the address rule) and errors; the mailer byte-size, webhooks signing.',
       severity: 'error',
       from: { path: '^packages/(sql-guard|mailer|webhooks)/src/', pathNot: '\\.test\\.ts$' },
       to: {
         path: '^packages/',
-        pathNot: ['^packages/$1/', '^packages/(errors|request-rules|testkit)/', '^packages/signing/src/index\\.ts$'],
+        pathNot: [
+          '^packages/$1/',
+          '^packages/(errors|request-rules|testkit)/',
+          '^packages/(signing|byte-size)/src/index\\.ts$',
+        ],
       },
     },
   ],

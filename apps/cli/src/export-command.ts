@@ -10,7 +10,8 @@ import { InvalidArgumentError, Option, type Command } from 'commander';
 import { randomUUID } from 'node:crypto';
 import { parseDuration } from './durations';
 import { fileTarget, stdoutTarget, type OutputTarget } from './output-targets';
-import { createProgress, formatBytes } from './progress';
+import { formatBytes } from '@fluxquery/byte-size';
+import { createProgress } from './progress';
 
 interface ExportOptions {
   query: string;

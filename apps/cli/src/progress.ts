@@ -1,4 +1,5 @@
 import { SingleBar } from 'cli-progress';
+import { formatBytes } from '@fluxquery/byte-size';
 
 interface ProgressUpdate {
   rows: number;
@@ -55,16 +56,4 @@ export function createProgress(stream: NodeJS.WriteStream): Progress {
       bar?.stop();
     },
   };
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }

@@ -7,7 +7,6 @@ export {
   composeReadyMail,
   composeFailedMail,
   encodedMessageBytes,
-  formatBytes,
   type ReadyFile,
   type ReadyDelivery,
   type FailedExport,

@@ -1,4 +1,6 @@
 import escapeHtml from 'escape-html';
+import { formatBytes } from '@fluxquery/byte-size';
+
 /** The two emails a requester can get: the export is ready (file attached, or a link), or it failed. */
 
 export interface ReadyFile {
@@ -95,18 +97,6 @@ function page(title: string, body: string): string {
 function table(rows: [string, string][]): string {
   const cells = rows.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`);
   return `<table cellpadding="4">${cells.join('')}</table>`;
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit += 1;
-  }
-  return `${value.toFixed(1)} ${units[unit]}`;
 }
 
 function formatDuration(ms: number): string {
