@@ -1,5 +1,4 @@
 import type { ExportJobData, ExportJobResult, ExportProgress } from '@fluxquery/export-job';
-import type { Compression } from '@fluxquery/request-rules';
 import type { Logger } from '@fluxquery/logger';
 import {
   openExportQuery,
@@ -10,13 +9,13 @@ import {
 import type { Storage, StorageWriter } from '@fluxquery/storage';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { createDigestStream } from './digest-stream';
+import { createDigestStream, type DigestStream } from './digest-stream';
 import { createFailureClassifier } from './export-failure';
 import { capRows } from './export-limits';
-import { encoderFor } from './encoder-for';
 import { createExportKey, createFileName } from './export-names';
+import { planExport, type ExportPlan, type PlanDefaults } from './export-plan';
 
-export interface ExportDeps {
+export interface ExportDeps extends PlanDefaults {
   mysql: MysqlConnectionOptions;
   /** A worker's kept MySQL sessions (session-pool.ts); absent: a new session per export. */
   sessions?: SessionPool;
@@ -27,12 +26,6 @@ export interface ExportDeps {
   accessFor?: (keyId: string | undefined) => SessionAccess | undefined;
   storage: Storage;
   logger: Logger;
-  /** COMPRESSION: used when the request does not say. */
-  isCompressedByDefault: boolean;
-  /** Used when the job carries no limits of its own (older jobs, the benchmark). */
-  timeoutMs: number;
-  maxRows?: number;
-  maxBytes?: number;
   progressEveryMs?: number;
 }
 
@@ -54,51 +47,31 @@ const GZIP_CHUNK_BYTES = 256 * 1024;
  * digest into storage, with backpressure all the way. Either the whole file is committed, or
  * nothing is left behind.
  */
-// eslint-disable-next-line max-lines-per-function -- the use case's steps share the abort signal and the clean-up of a file that must be committed whole or not at all
 export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: ExportHooks): Promise<ExportJobResult> {
   const startedAt = new Date();
-  const compression: Compression = data.compression ?? (deps.isCompressedByDefault ? 'gzip' : 'none');
-  const encoder = encoderFor(data);
-  const extension = compression === 'gzip' ? `${encoder.extension}.gz` : encoder.extension;
-  // A .gz is stored as application/gzip, never with Content-Encoding: clients would unpack it silently.
-  const contentType = compression === 'gzip' ? 'application/gzip' : encoder.contentType;
-
-  const limits = {
-    maxRows: data.limits?.maxRows ?? deps.maxRows ?? Infinity,
-    maxBytes: data.limits?.maxBytes ?? deps.maxBytes ?? Infinity,
-    timeoutMs: data.limits?.timeoutMs ?? deps.timeoutMs,
-  };
-
+  const plan = planExport(deps, data);
   const query = await openExportQuery({
     connection: deps.mysql,
     sql: data.query,
-    timeoutMs: limits.timeoutMs,
+    timeoutMs: plan.limits.timeoutMs,
     ...(hooks.signal ? { signal: hooks.signal } : {}),
     ...(deps.sessions ? { sessions: deps.sessions } : {}),
     ...withAccess(deps.accessFor?.(data.keyId)),
   });
   let writer: StorageWriter | undefined;
   const stats = { rows: 0 };
-  const digest = createDigestStream(limits.maxBytes);
+  const digest = createDigestStream(plan.limits.maxBytes);
   const estimate = query.estimatedRows !== undefined ? { estimatedRows: query.estimatedRows } : {};
   const report = (): void => hooks.onProgress({ rows: stats.rows, bytes: digest.bytes(), ...estimate });
   const failures = createFailureClassifier();
   const ticker = setInterval(report, deps.progressEveryMs ?? 1_000);
   try {
-    const fileName = createFileName(extension, startedAt);
-    if (hooks.owner && hooks.hasEarlierAttempt) await deps.storage.discardUnfinished?.(hooks.owner);
-    writer = await deps.storage.createWriter(createExportKey(extension, startedAt), {
-      contentType,
-      fileName,
-      ...(hooks.owner ? { owner: hooks.owner } : {}),
-    });
-    const batches = Number.isFinite(limits.maxRows) ? capRows(query.batches, limits.maxRows) : query.batches;
-    const bytes = failures.watchSource(encoder.encode({ columns: query.columns, batches, stats }));
-    if (compression === 'gzip') {
-      await pipeline(bytes, createGzip({ level: 6, chunkSize: GZIP_CHUNK_BYTES }), digest.stream, writer.stream);
-    } else {
-      await pipeline(bytes, digest.stream, writer.stream);
-    }
+    const fileName = createFileName(plan.extension, startedAt);
+    writer = await openWriter(deps.storage, plan, fileName, startedAt, hooks);
+    const { maxRows } = plan.limits;
+    const batches = Number.isFinite(maxRows) ? capRows(query.batches, maxRows) : query.batches;
+    const bytes = failures.watchSource(plan.encoder.encode({ columns: query.columns, batches, stats }));
+    await writeFile(bytes, plan, digest, writer);
     const sha256 = digest.sha256();
     const stored = await writer.commit({ sha256 });
     // No last progress report: the result carries the final numbers (one Redis write less per export).
@@ -112,9 +85,9 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
       key: stored.key,
       location: stored.location,
       fileName,
-      contentType,
+      contentType: plan.contentType,
       format: data.format,
-      compression,
+      compression: plan.compression,
       startedAt: startedAt.toISOString(),
       finishedAt: finishedAt.toISOString(),
       durationMs: finishedAt.getTime() - startedAt.getTime(),
@@ -127,6 +100,36 @@ export async function runExport(deps: ExportDeps, data: ExportJobData, hooks: Ex
   } finally {
     clearInterval(ticker);
     await query.close();
+  }
+}
+
+/** The unfinished file, named after the job; an earlier attempt's (its worker may have died mid-write) discarded first. */
+async function openWriter(
+  storage: Storage,
+  plan: ExportPlan,
+  fileName: string,
+  startedAt: Date,
+  hooks: ExportHooks,
+): Promise<StorageWriter> {
+  if (hooks.owner && hooks.hasEarlierAttempt) await storage.discardUnfinished?.(hooks.owner);
+  return storage.createWriter(createExportKey(plan.extension, startedAt), {
+    contentType: plan.contentType,
+    fileName,
+    ...(hooks.owner ? { owner: hooks.owner } : {}),
+  });
+}
+
+/** The encoder's bytes, gzipped when asked, through the digest (and its byte cap) into the writer. */
+async function writeFile(
+  bytes: AsyncIterable<Buffer>,
+  plan: ExportPlan,
+  digest: DigestStream,
+  writer: StorageWriter,
+): Promise<void> {
+  if (plan.compression === 'gzip') {
+    await pipeline(bytes, createGzip({ level: 6, chunkSize: GZIP_CHUNK_BYTES }), digest.stream, writer.stream);
+  } else {
+    await pipeline(bytes, digest.stream, writer.stream);
   }
 }
 
