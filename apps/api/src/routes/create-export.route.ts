@@ -1,20 +1,12 @@
 import type { ClientKey } from '@fluxquery/config';
-import { AppError } from '@fluxquery/errors';
-import {
-  EXPORT_JOB_NAME,
-  EXPORT_QUEUE_NAME,
-  EXPORT_SCHEMA_VERSION,
-  sealJob,
-  type ExportJobData,
-} from '@fluxquery/export-job';
-import { checkSelectQuery } from '@fluxquery/sql-guard';
-import { checkCallbackUrl } from '@fluxquery/webhooks';
+import { EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
-import { parseExportRequest } from '../export-request';
-import { claimIdempotencyKey } from '../idempotency';
-import { withTimeout } from '@fluxquery/coordination';
+import { checkExportPolicy } from '../export-policy';
+import { parseExportRequest, type ExportRequest } from '../export-request';
+import { claimIdempotencyKey, type IdempotentClaim } from '../idempotency';
+import { queueExport } from '../queue-export';
 
 /** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {
@@ -22,72 +14,52 @@ export function createExportRoute(deps: ApiDeps) {
     const client = req.client as ClientKey;
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const request = parseExportRequest(body);
-    checkSelectQuery(request.query, { defaultSchema: deps.defaultSchema, allowedSchemas: client.allowedSchemas });
-    checkRecipient(request.email, client);
-    if (request.callbackUrl) checkCallback(request.callbackUrl, client, deps);
+    checkExportPolicy(request, client, deps);
     const jobId = randomUUID();
-    const idempotencyKey = req.get('idempotency-key');
-    const claim = idempotencyKey
-      ? await claimIdempotencyKey(deps.guards, {
-          keyId: client.keyId,
-          idempotencyKey,
-          body,
-          jobId,
-          ttlMs: deps.jobRetentionMs ?? DEFAULT_RETENTION_MS,
-        })
-      : undefined;
+    const claim = await claimRequest(req, deps, { keyId: client.keyId, body, jobId });
     if (claim?.existingJobId) {
       // The same request again: the job the first one made, not a second export.
-      const existing = claim.existingJobId;
       res.setHeader('Idempotent-Replayed', 'true');
-      res
-        .status(202)
-        .location(`/export/${existing}`)
-        .json({ job_id: existing, status_url: `/export/${existing}` });
+      answer(res, { job_id: claim.existingJobId });
       return;
     }
-    const { maxRows, maxBytes, timeoutMs } = client.limits;
-    const data: ExportJobData = {
-      schemaVersion: EXPORT_SCHEMA_VERSION,
-      requestId: req.requestId,
-      // parseExportRequest already left out every field the request did not set.
-      ...request,
-      keyId: client.keyId,
-      limits: { maxRows, maxBytes, timeoutMs },
-      requestedAt: new Date().toISOString(),
-    };
-    const sealed = sealJob(deps.sealSecret, EXPORT_QUEUE_NAME, jobId, data);
-    await withTimeout(deps.queue.add(EXPORT_JOB_NAME, sealed, { jobId }), 5_000).catch(async (error: unknown) => {
-      await claim?.release();
-      throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
-    });
+    const data = exportJobData(req.requestId, request, client);
+    await queueExport(deps, jobId, data, claim);
     deps.logger.info('export.queued', { requestId: req.requestId, jobId, keyId: client.keyId, format: data.format });
-    res
-      .status(202)
-      .location(`/export/${jobId}`)
-      .json({ job_id: jobId, status: 'PENDING', status_url: `/export/${jobId}` });
+    answer(res, { job_id: jobId, status: 'PENDING' });
   };
 }
 
-/** A key may be limited to some recipient domains: exact matches, compared in lower case. */
-function checkRecipient(email: string, client: ClientKey): void {
-  if (!client.allowedRecipientDomains) return;
-  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
-  if (!client.allowedRecipientDomains.includes(domain)) {
-    throw new AppError('RECIPIENT_NOT_ALLOWED', `this key may not send exports to ${domain}`);
-  }
+/** With an `Idempotency-Key`: this request's claim on it, or the job an earlier one made. */
+function claimRequest(
+  req: Request,
+  deps: ApiDeps,
+  input: { keyId: string; body: Buffer; jobId: string },
+): Promise<IdempotentClaim | undefined> {
+  const idempotencyKey = req.get('idempotency-key');
+  if (!idempotencyKey) return Promise.resolve(undefined);
+  const ttlMs = deps.jobRetentionMs ?? DEFAULT_RETENTION_MS;
+  return claimIdempotencyKey(deps.guards, { ...input, idempotencyKey, ttlMs });
 }
 
-/**
- * A callback_url is checked before anything is queued: scheme, credentials, an address literal or
- * a name that always means a forbidden address (400), and the key's allow-list (403). Names are
- * resolved, and their addresses checked, when the webhook is sent.
- */
-function checkCallback(url: string, client: ClientKey, deps: ApiDeps): void {
-  checkCallbackUrl(url, {
-    ...(deps.callbacks ?? PRODUCTION_CALLBACKS),
-    ...(client.allowedCallbackHosts ? { allowedHosts: client.allowedCallbackHosts } : {}),
-  });
+/** The job's payload: the request's fields, and the key's identity and limits at the time of asking. */
+function exportJobData(requestId: string, request: ExportRequest, client: ClientKey): ExportJobData {
+  const { maxRows, maxBytes, timeoutMs } = client.limits;
+  return {
+    schemaVersion: EXPORT_SCHEMA_VERSION,
+    requestId,
+    // parseExportRequest already left out every field the request did not set.
+    ...request,
+    keyId: client.keyId,
+    limits: { maxRows, maxBytes, timeoutMs },
+    requestedAt: new Date().toISOString(),
+  };
 }
 
-const PRODUCTION_CALLBACKS = { requireHttps: true, allowLoopback: false };
+function answer(res: Response, fields: { job_id: string; status?: 'PENDING' }): void {
+  const statusUrl = `/export/${fields.job_id}`;
+  res
+    .status(202)
+    .location(statusUrl)
+    .json({ ...fields, status_url: statusUrl });
+}
