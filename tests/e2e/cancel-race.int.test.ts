@@ -1,3 +1,4 @@
+import { queueKeyPrefix } from '@fluxquery/export-job';
 import { Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { TEST_REDIS_URL, waitFor } from '@fluxquery/testkit';
@@ -42,7 +43,7 @@ it('shows both the cancel request and that it came too late, and keeps the file'
         durationMs: 1,
       };
     },
-    { connection: redis, prefix: harness.prefix },
+    { connection: redis, prefix: queueKeyPrefix(harness.prefix, 'exports') },
   );
   try {
     const submitted = await harness.signed(

@@ -1,18 +1,23 @@
 import type { Config } from '@fluxquery/config';
-import { createCancelFlags, createCancelledJobs, createRedisGuards } from '@fluxquery/coordination';
+import {
+  connectRedis,
+  createCancelFlags,
+  createCancelledJobs,
+  createRedisGuards,
+  type RedisClient,
+} from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
-import { Redis } from 'ioredis';
 import type { ApiDeps } from './context';
 import { loadOpenApi } from './routes/openapi.route';
 
 /** What the api runs on, built from the configuration: Redis, both queues, storage, metrics, keys. */
-export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps & { redis: Redis } {
+export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps & { redis: RedisClient } {
   // Fail fast while Redis is away: a request should get a 503 in seconds, not hang.
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
-  redis.on('error', (error) => logger.warn('redis.error', { error: error.message }));
+  const redis = connectRedis(config.redis, { maxRetriesPerRequest: 1, connectTimeout: 2_000 });
+  redis.on('error', (error: Error) => logger.warn('redis.error', { error: error.message }));
   const queueOptions = {
     connection: redis,
     prefix: config.queuePrefix,

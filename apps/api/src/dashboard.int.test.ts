@@ -1,4 +1,10 @@
-import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
+import {
+  createDeliveryQueue,
+  createExportQueue,
+  queueKeyPrefix,
+  type DeliveryQueue,
+  type ExportQueue,
+} from '@fluxquery/export-job';
 import { deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix, waitFor } from '@fluxquery/testkit';
 import { Worker } from 'bullmq';
 import express from 'express';
@@ -26,7 +32,7 @@ beforeAll(async () => {
       if (job.id === ids.failed) throw new Error('[QUERY_FAILED] no such table');
       return { rows: 1, location: '/var/lib/fluxquery/exports/2026-12-05/secret-path.csv', sha256: 'ab' };
     },
-    { connection: redis.duplicate(), prefix },
+    { connection: redis.duplicate(), prefix: queueKeyPrefix(prefix, 'exports') },
   );
   await waitFor(async () => ((await exportQueue.getJobCounts('completed', 'failed')).failed === 1 ? true : undefined));
   await waitFor(async () => ((await exportQueue.getJobCounts('completed')).completed === 1 ? true : undefined));

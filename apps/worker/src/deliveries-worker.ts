@@ -1,5 +1,6 @@
 import {
   DELIVERY_QUEUE_NAME,
+  queueKeyPrefix,
   isEmailJob,
   isWebhookJob,
   type DeliveryWorker,
@@ -34,7 +35,7 @@ export function createDeliveriesWorker(
     },
     {
       connection: options.connection,
-      ...(options.prefix ? { prefix: options.prefix } : {}),
+      prefix: queueKeyPrefix(options.prefix ?? 'bull', DELIVERY_QUEUE_NAME),
       ...(options.stallMs ? { lockDuration: options.stallMs, stalledInterval: options.stallMs } : {}),
       concurrency: options.concurrency ?? 4,
     },

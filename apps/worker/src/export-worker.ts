@@ -1,4 +1,4 @@
-import { EXPORT_QUEUE_NAME, type ExportWorker } from '@fluxquery/export-job';
+import { EXPORT_QUEUE_NAME, queueKeyPrefix, type ExportWorker } from '@fluxquery/export-job';
 import { Worker, type ConnectionOptions } from 'bullmq';
 import { processExportJob, type ExportJobDeps } from './export.processor';
 
@@ -17,7 +17,7 @@ export function createExportWorker(deps: ExportJobDeps, options: ExportWorkerOpt
     (job, token, signal) => processExportJob(deps, job, token, signal),
     {
       connection: options.connection,
-      ...(options.prefix ? { prefix: options.prefix } : {}),
+      prefix: queueKeyPrefix(options.prefix ?? 'bull', EXPORT_QUEUE_NAME),
       ...(options.stallMs ? { lockDuration: options.stallMs, stalledInterval: options.stallMs } : {}),
       concurrency: options.concurrency,
     },

@@ -1,14 +1,15 @@
 import type { Logger } from '@fluxquery/logger';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@fluxquery/coordination';
+import { Cluster } from 'ioredis';
 
 /**
  * BullMQ keeps queued jobs as ordinary keys: a Redis that evicts keys under memory pressure loses
  * jobs without a trace. Returns the policy when it is not `noeviction` (and logs a warning), or
  * undefined when it is, or when the server does not let us read it (some managed services).
  */
-export async function warnAboutEviction(redis: Redis, logger: Logger): Promise<string | undefined> {
-  const reply = (await redis.config('GET', 'maxmemory-policy').catch(() => undefined)) as string[] | undefined;
-  const policy = reply?.[1];
+export async function warnAboutEviction(redis: RedisClient, logger: Logger): Promise<string | undefined> {
+  const policies = await readSetting(redis, 'maxmemory-policy');
+  const policy = policies.find((value) => value !== undefined && value !== 'noeviction');
   if (!policy || policy === 'noeviction') return undefined;
   logger.warn('redis.eviction_policy', {
     policy,
@@ -22,15 +23,24 @@ export async function warnAboutEviction(redis: Redis, logger: Logger): Promise<s
  * and every status when it restarts. Returns true (and logs a warning) for such a server;
  * false when it persists, or when the server does not let us read its settings.
  */
-export async function warnAboutPersistence(redis: Redis, logger: Logger): Promise<boolean> {
-  const read = async (name: string) =>
-    ((await redis.config('GET', name).catch(() => undefined)) as string[] | undefined)?.[1];
-  const [appendonly, save] = [await read('appendonly'), await read('save')];
-  if (appendonly === undefined || save === undefined) return false;
-  if (appendonly === 'yes' || save.trim() !== '') return false;
+export async function warnAboutPersistence(redis: RedisClient, logger: Logger): Promise<boolean> {
+  const [appendonly, save] = [await readSetting(redis, 'appendonly'), await readSetting(redis, 'save')];
+  const isVolatile = (_: unknown, node: number): boolean =>
+    appendonly[node] === 'no' && save[node] !== undefined && save[node].trim() === '';
+  if (!appendonly.some(isVolatile)) return false;
   logger.warn('redis.no_persistence', {
     advice:
       'Redis keeps nothing on disk: a restart loses queued jobs and statuses; set appendonly yes (docs/operations.md)',
   });
   return true;
+}
+
+/** A setting of every server that holds data: the one node, Sentinel's master, or each cluster master. */
+async function readSetting(redis: RedisClient, name: string): Promise<(string | undefined)[]> {
+  const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
+  return Promise.all(
+    servers.map(
+      async (server) => ((await server.config('GET', name).catch(() => undefined)) as string[] | undefined)?.[1],
+    ),
+  );
 }

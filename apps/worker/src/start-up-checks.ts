@@ -1,4 +1,5 @@
 import { findExposedDevelopmentSecrets, type Config } from '@fluxquery/config';
+import { redisHosts } from '@fluxquery/coordination';
 import type { Logger } from '@fluxquery/logger';
 import { findAccountGrants, keyRoleName } from '@fluxquery/mysql-source';
 
@@ -10,7 +11,7 @@ import { findAccountGrants, keyRoleName } from '@fluxquery/mysql-source';
  * its metrics address, Redis or MySQL beyond this machine, it is not a development machine any more.
  */
 export function warnAboutDevelopmentSecrets(config: Readonly<Config>, logger: Logger): void {
-  const addresses = [config.mysql.host, new URL(config.redisUrl).hostname];
+  const addresses = [config.mysql.host, ...redisHosts(config.redis)];
   if (config.metricsPort !== 0) addresses.push(config.metricsHost);
   const exposed = findExposedDevelopmentSecrets(config, addresses);
   if (!exposed) return;

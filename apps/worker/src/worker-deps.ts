@@ -1,5 +1,5 @@
 import { DEFAULT_KEY_ID, longestTimeoutMs, type Config } from '@fluxquery/config';
-import { createCancelFlags, createKeySlots } from '@fluxquery/coordination';
+import { connectRedis, createCancelFlags, createKeySlots, type RedisClient } from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { createMailer, type Mailer, type MailerOptions } from '@fluxquery/mailer';
@@ -7,14 +7,13 @@ import { createWorkerMetrics, type WorkerMetrics } from '@fluxquery/metrics';
 import { createSessionPool, keyAccessFor, type SessionPool } from '@fluxquery/mysql-source';
 import type { ExportDeps } from '@fluxquery/pipeline';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
-import { Redis } from 'ioredis';
 import { createDeliveriesWorker } from './deliveries-worker';
 import { createExportWorker } from './export-worker';
 import { mailerOptionsFor } from './mailer-options';
 
 /** What a worker process runs on, built from the configuration. */
 export interface WorkerDeps {
-  connection: Redis;
+  connection: RedisClient;
   storage: AnyStorage;
   exportQueue: ExportQueue;
   deliveryQueue: DeliveryQueue;
@@ -27,7 +26,7 @@ export interface WorkerDeps {
 }
 
 export async function buildWorkerDeps(config: Readonly<Config>, logger: Logger): Promise<WorkerDeps> {
-  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null });
+  const connection = connectRedis(config.redis, { maxRetriesPerRequest: null });
   const storage = await openStorage(config, logger);
   const queueOptions = {
     connection,

@@ -39,6 +39,16 @@ const settings = {
   REDIS_URL: Joi.string()
     .uri({ scheme: ['redis', 'rediss'] })
     .default('redis://127.0.0.1:6379'),
+  // Sentinel and Cluster (redis-config.ts checks the combinations, with one message each).
+  REDIS_SENTINELS: Joi.string().allow(''),
+  REDIS_SENTINEL_NAME: Joi.string().allow(''),
+  REDIS_SENTINEL_USERNAME: Joi.string().allow(''),
+  REDIS_SENTINEL_PASSWORD: Joi.string().allow(''),
+  REDIS_CLUSTER_NODES: Joi.string().allow(''),
+  REDIS_USERNAME: Joi.string().allow(''),
+  REDIS_PASSWORD: Joi.string().allow(''),
+  REDIS_TLS: flag().default(false),
+  REDIS_DB: Joi.number().integer().min(0).max(15).default(0),
   STORAGE_TYPE: Joi.string().valid('local', 's3').default('local'),
   LOCAL_STORAGE_PATH: Joi.string().default('./exports'),
   // Required with STORAGE_TYPE=s3 (checked in delivery-config.ts, with one clear message).
@@ -168,7 +178,18 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
     'the address the api listens on; empty: every interface (with a development secret on anything but loopback, the api warns at start)',
   MYSQL_DSN:
     'the database exports read, as `user:pass@tcp(host:3306)/db` (the Go form) or `mysql://user:pass@host:3306/db`; a SELECT-only account (`fluxquery db reader`)',
-  REDIS_URL: 'Redis for queues, statuses, replay records and rate limits (`redis://` or `rediss://`)',
+  REDIS_URL:
+    'one Redis node for queues, statuses, replay records and rate limits (`redis://` or `rediss://`, user, password and database in the URL); or set REDIS_SENTINELS or REDIS_CLUSTER_NODES instead',
+  REDIS_SENTINELS:
+    'Sentinel: the sentinels as `host:port,host:port,…`; the master they name is followed through failovers',
+  REDIS_SENTINEL_NAME: 'Sentinel: the name of the master the sentinels monitor (required with REDIS_SENTINELS)',
+  REDIS_SENTINEL_USERNAME: "Sentinel: the sentinels' own user, when they have ACLs",
+  REDIS_SENTINEL_PASSWORD: "Sentinel: the sentinels' own password (`requirepass` in sentinel.conf), when they have one",
+  REDIS_CLUSTER_NODES: 'Cluster: some of its nodes as `host:port,host:port,…`; the rest are learnt from them',
+  REDIS_USERNAME: "Sentinel and Cluster: the data nodes' user (with REDIS_URL, put it in the URL)",
+  REDIS_PASSWORD: "Sentinel and Cluster: the data nodes' password (with REDIS_URL, put it in the URL)",
+  REDIS_TLS: 'Sentinel and Cluster: TLS to every node and sentinel (with REDIS_URL, use `rediss://`)',
+  REDIS_DB: 'Sentinel: the database number (a cluster has only 0; with REDIS_URL, put it in the URL)',
   STORAGE_TYPE: 'where files go: `local` (LOCAL_STORAGE_PATH) or `s3`',
   LOCAL_STORAGE_PATH: 'the folder for local files; the api and every worker need the same one',
   S3_BUCKET: 'the bucket (required with STORAGE_TYPE=s3)',

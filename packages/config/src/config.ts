@@ -3,6 +3,7 @@ import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { StorageConfig } from '@fluxquery/storage';
 import type { EmailSettings, SmtpSettings } from './delivery-config';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
+import type { RedisTopology } from '@fluxquery/coordination';
 
 /** The configuration, read once from the environment by loadConfig and frozen. */
 export interface Config {
@@ -13,7 +14,8 @@ export interface Config {
   /** SERVER_HOST: the api's listen address; empty: every interface. */
   serverHost: string;
   mysql: MysqlConnectionOptions;
-  redisUrl: string;
+  /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, with their credentials. */
+  redis: RedisTopology;
   storage: StorageConfig;
   smtp: SmtpSettings;
   email: EmailSettings;

@@ -28,7 +28,7 @@ describe('loadConfig', () => {
         },
       ],
       compression: false,
-      redisUrl: 'redis://127.0.0.1:6379',
+      redis: { kind: 'single', url: 'redis://127.0.0.1:6379' },
       limits: expect.objectContaining({ timeoutMs: 600_000 }),
       mysql: { host: '127.0.0.1', port: 3306, user: 'root', database: 'fluxquery_demo' },
     });

@@ -5,6 +5,7 @@ import { envSchema } from './config-schema';
 import { findDevelopmentSecrets } from './development-defaults';
 import { checkDeliveryEnv, readDownloadLinks, readSmtp, readStorage, type DeliveryEnv } from './delivery-config';
 import { parseMysqlDsn } from './mysql-dsn';
+import { readRedis, type RedisEnv } from './redis-config';
 import path from 'node:path';
 import type { ValidationResult } from 'joi';
 
@@ -15,11 +16,10 @@ export class ConfigError extends Error {
   }
 }
 
-interface Env extends DeliveryEnv {
+interface Env extends DeliveryEnv, RedisEnv {
   APP_ENV: Config['appEnv'];
   SERVER_HOST: string;
   MYSQL_DSN: string;
-  REDIS_URL: string;
   API_SECRET?: string;
   CLIENT_KEYS?: string;
   CLIENT_KEYS_FILE?: string;
@@ -65,15 +65,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxConcurrentExports: v.MAX_CONCURRENT_EXPORTS_PER_KEY,
   };
   const clients = loadClients(v, { limits, allowedSchemas: [mysql.database] });
-  const deliveryProblems = checkDeliveryEnv(
+  const problems = checkDeliveryEnv(
     v,
     clients.flatMap((client) => client.secrets),
   );
   const secrets = [...clients.flatMap((client) => client.secrets), v.DOWNLOAD_LINK_SECRET];
   if (secrets.includes(v.JOB_SEAL_SECRET)) {
-    deliveryProblems.push('"JOB_SEAL_SECRET" must differ from every client key secret and DOWNLOAD_LINK_SECRET');
+    problems.push('"JOB_SEAL_SECRET" must differ from every client key secret and DOWNLOAD_LINK_SECRET');
   }
-  if (deliveryProblems.length > 0) throw new ConfigError(deliveryProblems);
+  const redis = readRedis(v, env);
+  problems.push(...redis.problems);
+  if (problems.length > 0) throw new ConfigError(problems);
   const localRoot = path.resolve(v.LOCAL_STORAGE_PATH);
   const fileRetentionMs = v.FILE_RETENTION ?? v.JOB_RETENTION;
   const config: Config = {
@@ -82,7 +84,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     serverPort: v.SERVER_PORT,
     serverHost: v.SERVER_HOST,
     mysql,
-    redisUrl: v.REDIS_URL,
+    redis: redis.topology,
     storage: readStorage(v, localRoot),
     smtp: readSmtp(v),
     email: { attachFile: v.EMAIL_ATTACH_FILE, maxMessageBytes: v.EMAIL_MAX_ATTACHMENT_BYTES },

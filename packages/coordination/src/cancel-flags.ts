@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { keySpace } from './key-space';
 
 /**
@@ -17,7 +17,7 @@ export interface CancelFlags {
 // Longer than any export may run; afterwards the job is finished either way.
 const FLAG_TTL_SECONDS = 24 * 3600;
 
-export function createCancelFlags(redis: Redis, prefix = 'fq'): CancelFlags {
+export function createCancelFlags(redis: RedisClient, prefix = 'fq'): CancelFlags {
   const key = keySpace(prefix).cancel;
   return {
     async request(jobId) {

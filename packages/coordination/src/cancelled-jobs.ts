@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { keySpace } from './key-space';
 import { withTimeout } from './with-timeout';
 
@@ -18,7 +18,7 @@ export interface CancelledJobs {
   find(jobId: string): Promise<CancelledJob | undefined>;
 }
 
-export function createCancelledJobs(redis: Redis, prefix = 'fq'): CancelledJobs {
+export function createCancelledJobs(redis: RedisClient, prefix = 'fq'): CancelledJobs {
   const key = keySpace(prefix).cancelled;
   return {
     async remember(jobId, record, ttlMs) {

@@ -10,3 +10,11 @@ export { createCancelFlags, type CancelFlags } from './cancel-flags';
 export { createCancelledJobs, type CancelledJob, type CancelledJobs } from './cancelled-jobs';
 export { createRedisGuards, type RateBucket, type RateResult, type RequestGuards } from './request-guards';
 export { withTimeout } from './with-timeout';
+export {
+  connectRedis,
+  redisHosts,
+  type RedisClient,
+  type RedisNode,
+  type RedisAuth,
+  type RedisTopology,
+} from './redis-connection';

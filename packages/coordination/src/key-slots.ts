@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { keySpace } from './key-space';
 import { defineScript } from './redis-script';
 
@@ -61,7 +61,12 @@ export interface ParkedJobs {
   getJob(jobId: string): Promise<{ isDelayed(): Promise<boolean>; promote(): Promise<void> } | undefined>;
 }
 
-export function createKeySlots(redis: Redis, queue: ParkedJobs, prefix = 'fq', leaseMs = SLOT_LEASE_MS): KeySlots {
+export function createKeySlots(
+  redis: RedisClient,
+  queue: ParkedJobs,
+  prefix = 'fq',
+  leaseMs = SLOT_LEASE_MS,
+): KeySlots {
   const { slots, parked } = keySpace(prefix);
   const takeScript = defineScript(redis, 'fqTakeSlot', 2, TAKE);
   const renewScript = defineScript(redis, 'fqRenewSlot', 1, RENEW);

@@ -1,6 +1,8 @@
 /**
  * Every Redis key the service writes beside BullMQ's own, in one place, under one prefix
- * (`<QUEUE_PREFIX>:fq`): what each holds, and who writes it.
+ * (`<QUEUE_PREFIX>:fq`): what each holds, and who writes it. Keys that one script touches together
+ * share a Redis Cluster hash tag (a client key's slots and parked jobs: `{<prefix>:key:<id>}`);
+ * every other key stands alone, so a cluster spreads them over its masters by their whole name.
  */
 export interface KeySpace {
   /** A key's export slots: a sorted set of job ids, each scored by its lease's expiry (workers). */
@@ -21,8 +23,8 @@ export interface KeySpace {
 
 export function keySpace(prefix: string): KeySpace {
   return {
-    slots: (keyId) => `${prefix}:slots:${keyId}`,
-    parked: (keyId) => `${prefix}:parked:${keyId}`,
+    slots: (keyId) => `{${prefix}:key:${keyId}}:slots`,
+    parked: (keyId) => `{${prefix}:key:${keyId}}:parked`,
     cancel: (jobId) => `${prefix}:cancel:${jobId}`,
     cancelled: (jobId) => `${prefix}:cancelled:${jobId}`,
     replay: (id) => `${prefix}:replay:${id}`,

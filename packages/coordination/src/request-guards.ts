@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { RedisClient } from './redis-connection';
 import { keySpace } from './key-space';
 import { withTimeout } from './with-timeout';
 
@@ -42,7 +42,7 @@ end
 return {0, 0}`;
 const REDIS_TIMEOUT_MS = 2_000;
 
-export function createRedisGuards(redis: Redis, prefix = 'fq'): RequestGuards {
+export function createRedisGuards(redis: RedisClient, prefix = 'fq'): RequestGuards {
   const keys = keySpace(prefix);
   return {
     async rememberOnce(id, ttlSeconds) {

@@ -30,6 +30,7 @@ export {
   DELIVERY_JOB_NAME,
   WEBHOOK_JOB_NAME,
   jobOptions,
+  queueKeyPrefix,
   DEFAULT_RETENTION_COUNT,
   createExportQueue,
   createDeliveryQueue,

@@ -60,6 +60,18 @@ export const DELIVERY_QUEUE_NAME = JOBS.delivery.queue;
 export const DELIVERY_JOB_NAME = JOBS.delivery.name;
 export const WEBHOOK_JOB_NAME = JOBS.webhook.name;
 
+/**
+ * A queue's BullMQ key prefix: QUEUE_PREFIX and the queue's name in braces, a Redis Cluster hash
+ * tag. BullMQ's scripts touch many keys of one queue at once, which a cluster runs only when they
+ * share a slot; a tag per queue puts each queue in a slot of its own, so the queues spread over the
+ * masters (BullMQ's docs, "Redis Cluster"). The same names on one node and under Sentinel, so a
+ * deployment moves between topologies without renaming anything. Keys read
+ * `{bull:exports}:exports:wait`; every Queue and Worker of the service takes its prefix from here.
+ */
+export function queueKeyPrefix(prefix: string, queue: typeof EXPORT_QUEUE_NAME | typeof DELIVERY_QUEUE_NAME): string {
+  return `{${prefix}:${queue}}`;
+}
+
 export type ExportQueue = Queue<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 export type ExportWorker = Worker<ExportJobData, ExportJobResult, typeof EXPORT_JOB_NAME>;
 /** The deliveries queue carries both follow-ups of an export, emails and webhooks; its one worker runs both. */
@@ -86,7 +98,7 @@ export function isEmailJob(job: FollowUpJob): job is FollowUpJob & DeliveryJob {
 
 export interface QueueOptions {
   connection: ConnectionOptions;
-  /** BullMQ key prefix; tests give each file its own. */
+  /** QUEUE_PREFIX (default `bull`), under which queueKeyPrefix names each queue; tests give each file its own. */
   prefix?: string;
   /** How long finished jobs stay pollable (JOB_RETENTION). */
   retentionMs: number;
@@ -117,7 +129,7 @@ export function jobOptions(
 
 const queueSettings = (job: keyof typeof JOBS, options: QueueOptions) => ({
   connection: options.connection,
-  ...(options.prefix ? { prefix: options.prefix } : {}),
+  prefix: queueKeyPrefix(options.prefix ?? 'bull', JOBS[job].queue),
   defaultJobOptions: jobOptions(
     job,
     { ms: options.retentionMs, ...(options.retentionCount ? { count: options.retentionCount } : {}) },

@@ -8,16 +8,21 @@ export function uniquePrefix(label: string): string {
   return `fqtest:${label}:${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under a test prefix. */
+/** Deletes every key under a test prefix, the hash-tagged ones (`{prefix:…}…`) included. */
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL, { lazyConnect: false });
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+        cursor = next;
+        // One key per command: on a cluster, a DEL of keys in different slots fails with CROSSSLOT.
+        const unlinks = redis.pipeline();
+        for (const key of keys) unlinks.unlink(key);
+        await unlinks.exec();
+      } while (cursor !== '0');
+    }
   } finally {
     await redis.quit();
   }

@@ -1,0 +1,83 @@
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
+
+/** A Redis node or sentinel's address. */
+export interface RedisNode {
+  host: string;
+  port: number;
+}
+
+/** A user and password (Redis ACL), for the data nodes or for the sentinels. */
+export interface RedisAuth {
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+/**
+ * Where the service's Redis is: one of the three ways people run it, each from its own settings
+ * (docs/operations.md, "Redis"). One node: a URL (`redis://` or `rediss://`, user and password in
+ * it). Sentinel: the sentinels' addresses and the master's name; ioredis asks them for the master
+ * and follows a failover. Cluster: some of its nodes; ioredis learns the rest and follows MOVED.
+ */
+export type RedisTopology =
+  | { kind: 'single'; url: string }
+  | {
+      kind: 'sentinel';
+      sentinels: RedisNode[];
+      name: string;
+      /** The data nodes' credentials. */
+      auth: RedisAuth;
+      /** The sentinels' own (Sentinel's `requirepass`), when they have one. */
+      sentinelAuth: RedisAuth;
+      /** TLS to the sentinels and to the data nodes. */
+      tls: boolean;
+      db: number;
+    }
+  | { kind: 'cluster'; nodes: RedisNode[]; auth: RedisAuth; tls: boolean };
+
+/** A connection to any of them: BullMQ and every function of this package take either. */
+export type RedisClient = Redis | Cluster;
+
+/** Opens a connection to the topology; `options` (time limits, retries) apply to every node. */
+export function connectRedis(topology: RedisTopology, options: RedisOptions = {}): RedisClient {
+  switch (topology.kind) {
+    case 'single':
+      return new Redis(topology.url, options);
+    case 'sentinel':
+      return new Redis({
+        ...options,
+        sentinels: topology.sentinels,
+        name: topology.name,
+        ...credentials(topology.auth),
+        ...(topology.sentinelAuth.username ? { sentinelUsername: topology.sentinelAuth.username } : {}),
+        ...(topology.sentinelAuth.password ? { sentinelPassword: topology.sentinelAuth.password } : {}),
+        db: topology.db,
+        ...(topology.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+      });
+    case 'cluster':
+      return new Cluster(topology.nodes, {
+        redisOptions: { ...options, ...credentials(topology.auth), ...(topology.tls ? { tls: {} } : {}) },
+        // A failover or a resharding answers MOVED/ASK or CLUSTERDOWN for a moment: retried, not failed.
+        retryDelayOnClusterDown: 300,
+        retryDelayOnFailover: 200,
+      });
+  }
+}
+
+/** The hosts the service talks to Redis through (start-up checks: is any beyond loopback?). */
+export function redisHosts(topology: RedisTopology): string[] {
+  switch (topology.kind) {
+    case 'single':
+      return [new URL(topology.url).hostname];
+    case 'sentinel':
+      return topology.sentinels.map((node) => node.host);
+    case 'cluster':
+      return topology.nodes.map((node) => node.host);
+  }
+}
+
+function credentials(auth: RedisAuth): RedisAuth {
+  return {
+    ...(auth.username ? { username: auth.username } : {}),
+    ...(auth.password ? { password: auth.password } : {}),
+  };
+}
