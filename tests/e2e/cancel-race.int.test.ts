@@ -1,14 +1,13 @@
 import { queueKeyPrefix } from '@fluxquery/export-job';
 import { Worker } from 'bullmq';
-import { Redis } from 'ioredis';
-import { TEST_REDIS_URL, waitFor } from '@fluxquery/testkit';
+import { connectTestRedis, waitFor } from '@fluxquery/testkit';
 import { createHarness, type Harness } from './harness';
 
 // A cancel that loses the race: DELETE answers 202 while the export runs, and the worker's last
 // step (the commit) wins. The worker here is a stand-in that holds the job until the test has
 // cancelled it, then completes it as a real worker's commit would: the race, made certain.
 let harness: Harness;
-const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+const redis = connectTestRedis({ maxRetriesPerRequest: null });
 
 beforeAll(async () => {
   harness = await createHarness('e2e_cancel_race');

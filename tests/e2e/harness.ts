@@ -11,13 +11,13 @@ import { createLocalStorage, type Storage } from '@fluxquery/storage';
 import {
   createTestDatabase,
   deleteRedisPrefix,
-  TEST_REDIS_URL,
+  connectTestRedis,
+  type TestRedis,
   uniquePrefix,
   type TestDatabase,
 } from '@fluxquery/testkit';
 import { createDeliveriesWorker, createExportWorker, type DeliveryWorker, type ExportWorker } from '@fluxquery/worker';
 import type { Express } from 'express';
-import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -125,7 +125,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   );
   const prefix = uniquePrefix(label);
   const storageRoot = await mkdtemp(path.join(tmpdir(), `fq-${label}-`));
-  const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  const redis = connectTestRedis({ maxRetriesPerRequest: null });
   const backoff = options.backoffMs ? { backoffMs: options.backoffMs } : {};
   const queue = createExportQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
   const deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 3_600_000, ...backoff });
@@ -166,7 +166,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   };
   const workers: (ExportWorker | DeliveryWorker)[] = [];
   const mailer = createMailer(options.mailer?.(storageRoot) ?? { transport: 'none', from: 'exports@fluxquery.test' });
-  const workerRedis: Redis[] = [];
+  const workerRedis: TestRedis[] = [];
 
   return {
     app,
@@ -180,8 +180,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     prefix,
     storageRoot,
     startWorker(workerOptions = {}) {
-      const newWorkerRedis = (): Redis => {
-        const connection = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+      const newWorkerRedis = (): TestRedis => {
+        const connection = connectTestRedis({ maxRetriesPerRequest: null });
         workerRedis.push(connection);
         return connection;
       };

@@ -1,5 +1,4 @@
-import { TEST_REDIS_URL } from '@fluxquery/testkit';
-import { Redis } from 'ioredis';
+import { connectTestRedis, findRedisKeys } from '@fluxquery/testkit';
 import { createHarness, SECRET, testClient, type Harness } from './harness';
 
 // No worker: the jobs stay queued, so what is counted is exactly what the api queued.
@@ -68,9 +67,9 @@ describe('Idempotency-Key', () => {
 
   it('remembers a key no longer than the job is kept', async () => {
     await post('ttl-check');
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = connectTestRedis();
     try {
-      const [key] = await redis.keys('*claim:idem:default:*');
+      const [key] = await findRedisKeys('*claim:idem:default:*');
       expect(key).toBeDefined();
       const ttl = await redis.ttl(key!);
       expect(ttl).toBeGreaterThan(7 * 24 * 3600 - 60);

@@ -12,9 +12,8 @@ import {
 import { createCancelFlags } from '@fluxquery/coordination';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createLocalStorage } from '@fluxquery/storage';
-import { TEST_REDIS_URL, deleteRedisPrefix, uniquePrefix, waitFor } from '@fluxquery/testkit';
+import { connectTestRedis, type TestRedis, deleteRedisPrefix, uniquePrefix, waitFor } from '@fluxquery/testkit';
 import { createExportWorker, type ExportWorker } from '@fluxquery/worker';
-import { Redis } from 'ioredis';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -22,8 +21,8 @@ import { randomUUID } from 'node:crypto';
 import { SECRET, TEST_LINKS, TEST_SEAL_SECRET, testClient } from './harness';
 
 let prefix: string;
-let redis: Redis;
-let workerRedis: Redis;
+let redis: TestRedis;
+let workerRedis: TestRedis;
 let queue: ExportQueue;
 let worker: ExportWorker;
 let root: string;
@@ -31,8 +30,8 @@ let deliveries: DeliveryQueue;
 
 beforeAll(async () => {
   prefix = uniquePrefix('failures');
-  redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-  workerRedis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+  redis = connectTestRedis({ maxRetriesPerRequest: null });
+  workerRedis = connectTestRedis({ maxRetriesPerRequest: null });
   queue = createExportQueue({ connection: redis, prefix, retentionMs: 60_000 });
   deliveries = createDeliveryQueue({ connection: redis, prefix, retentionMs: 60_000 });
   root = await mkdtemp(path.join(tmpdir(), 'fq-failures-'));

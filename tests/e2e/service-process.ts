@@ -1,3 +1,4 @@
+import { testRedisEnv } from '@fluxquery/testkit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Harness } from './harness';
@@ -40,7 +41,8 @@ function spawnService(app: keyof typeof MAIN, harness: Harness, env: Record<stri
       PATH: process.env.PATH ?? '',
       APP_ENV: 'test',
       MYSQL_DSN: `mysql://${reader.user}:${reader.password}@${reader.host}:${reader.port}/${reader.database}`,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+      // The suite's Redis (one node or the cluster), unless the test brings a Redis of its own.
+      ...(env.REDIS_URL ? {} : testRedisEnv()),
       QUEUE_PREFIX: harness.prefix,
       LOCAL_STORAGE_PATH: harness.storageRoot,
       API_SECRET: SECRET,

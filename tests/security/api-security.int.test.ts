@@ -1,6 +1,5 @@
 import { signV1, signV2 } from '@fluxquery/signing';
-import { TEST_REDIS_URL } from '@fluxquery/testkit';
-import { Redis } from 'ioredis';
+import { connectTestRedis, findRedisKeys } from '@fluxquery/testkit';
 import { randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
@@ -105,16 +104,16 @@ describe('replays', () => {
   });
 
   it('remembers only requests whose MAC verified, so garbage cannot fill Redis', async () => {
-    const redis = new Redis(TEST_REDIS_URL);
+    const redis = connectTestRedis();
     try {
       const nonce = randomBytes(16).toString('hex');
       const bad = await postV2(body(), { nonce, secret: 'wrong-secret-0123456789' });
       expect(bad.status).toBe(401);
       expect(bad.body.error.code).toBe('INVALID_SIGNATURE');
-      expect(await redis.keys(`*replay:v2:default:${nonce}`)).toEqual([]);
+      expect(await findRedisKeys(`*replay:v2:default:${nonce}`)).toEqual([]);
       expect((await postV2(body(), { nonce })).status).toBe(202);
-      expect(await redis.keys(`*replay:v2:default:${nonce}`)).toHaveLength(1);
-      const ttl = await redis.ttl((await redis.keys(`*replay:v2:default:${nonce}`))[0]!);
+      expect(await findRedisKeys(`*replay:v2:default:${nonce}`)).toHaveLength(1);
+      const ttl = await redis.ttl((await findRedisKeys(`*replay:v2:default:${nonce}`))[0]!);
       // Accepted from its first second in the window to its last: 2 × 300 + 1 seconds at most.
       expect(ttl).toBeGreaterThanOrEqual(601);
       expect(ttl).toBeLessThanOrEqual(602);

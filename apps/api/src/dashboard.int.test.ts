@@ -5,17 +5,16 @@ import {
   type DeliveryQueue,
   type ExportQueue,
 } from '@fluxquery/export-job';
-import { deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix, waitFor } from '@fluxquery/testkit';
+import { deleteRedisPrefix, connectTestRedis, uniquePrefix, waitFor } from '@fluxquery/testkit';
 import { Worker } from 'bullmq';
 import express from 'express';
-import { Redis } from 'ioredis';
 import request from 'supertest';
 import { createDashboard, DASHBOARD_PATH, type DashboardOptions } from './dashboard';
 
 // The board on real queues in Redis, holding one completed and one failed export: what each mode
 // lets an operator see and do, as the board's own page asks for it.
 const prefix = uniquePrefix('dashboard');
-const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
+const redis = connectTestRedis({ maxRetriesPerRequest: null });
 let exportQueue: ExportQueue;
 let deliveries: DeliveryQueue;
 const ids = { completed: '', failed: '' };

@@ -1,14 +1,13 @@
-import { deleteRedisPrefix, TEST_REDIS_URL, uniquePrefix } from '@fluxquery/testkit';
+import { deleteRedisPrefix, connectTestRedis, uniquePrefix } from '@fluxquery/testkit';
 import { Queue } from 'bullmq';
-import { Redis } from 'ioredis';
 import { holdKeySlot } from './hold-key-slot';
 import { createKeySlots } from './key-slots';
 
 // A key's slots on real Redis, as every worker process shares them.
 const prefix = uniquePrefix('key_slots');
-const redis = new Redis(TEST_REDIS_URL, { maxRetriesPerRequest: null });
-// Any BullMQ queue parks and wakes jobs alike; the export queue is one.
-const queue = new Queue('exports', { connection: redis, prefix });
+const redis = connectTestRedis({ maxRetriesPerRequest: null });
+// Any BullMQ queue parks and wakes jobs alike, under a hash-tagged prefix as the service's are.
+const queue = new Queue('exports', { connection: redis, prefix: `{${prefix}:exports}` });
 const slots = createKeySlots(redis, queue, `${prefix}:fq`, 1_500);
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

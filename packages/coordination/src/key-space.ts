@@ -17,8 +17,8 @@ export interface KeySpace {
   replay: (id: string) => string;
   /** An idempotency claim: the job id and the body's hash (api). */
   claim: (id: string) => string;
-  /** One rate-limit window's counter (api). */
-  rate: (bucket: string) => string;
+  /** One rate-limit window's counter of a client key (api); a key's counters share its hash tag, as one script counts them. */
+  rate: (keyId: string, bucket: string) => string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -29,6 +29,6 @@ export function keySpace(prefix: string): KeySpace {
     cancelled: (jobId) => `${prefix}:cancelled:${jobId}`,
     replay: (id) => `${prefix}:replay:${id}`,
     claim: (id) => `${prefix}:claim:${id}`,
-    rate: (bucket) => `${prefix}:rate:${bucket}`,
+    rate: (keyId, bucket) => `{${prefix}:rate:${keyId}}:${bucket}`,
   };
 }

@@ -20,10 +20,11 @@ export interface RequestGuards {
   /** True the first time `id` is seen within `ttlSeconds`; false for a replay. */
   rememberOnce(id: string, ttlSeconds: number): Promise<boolean>;
   /**
-   * Counts one request in each bucket's current window, in order, and says whether it is within
-   * every limit; the first bucket over its limit ends the count (the later ones are not charged).
+   * Counts one request in each of a client key's buckets' current window, in order, and says
+   * whether it is within every limit; the first bucket over its limit ends the count (the later
+   * ones are not charged).
    */
-  hit(buckets: readonly RateBucket[], windowMs: number): Promise<RateResult>;
+  hit(keyId: string, buckets: readonly RateBucket[], windowMs: number): Promise<RateResult>;
   /** Stores `value` under `id` unless something is there already; returns what was there, or null. */
   claim(id: string, value: string, ttlSeconds: number): Promise<string | null>;
   /** Forgets a claim whose work did not happen. */
@@ -56,8 +57,8 @@ export function createRedisGuards(redis: RedisClient, prefix = 'fq'): RequestGua
     async release(id) {
       await withTimeout(redis.del(keys.claim(id)), REDIS_TIMEOUT_MS);
     },
-    async hit(buckets, windowMs) {
-      const counters = buckets.map((bucket) => keys.rate(bucket.name));
+    async hit(keyId, buckets, windowMs) {
+      const counters = buckets.map((bucket) => keys.rate(keyId, bucket.name));
       const limits = buckets.map((bucket) => bucket.limit);
       const [over, ttl] = (await withTimeout(
         redis.eval(HIT_SCRIPT, counters.length, ...counters, windowMs, ...limits),

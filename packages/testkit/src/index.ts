@@ -2,7 +2,16 @@
 // an S3 server (s3rver) and an SMTP server (smtp-server + mailparser) in process. Imports nothing
 // of ours.
 export { createTestDatabase, testServer, type TestDatabase, type TestServer } from './test-database';
-export { uniquePrefix, deleteRedisPrefix, TEST_REDIS_URL } from './test-redis';
+export {
+  uniquePrefix,
+  deleteRedisPrefix,
+  connectTestRedis,
+  findRedisKeys,
+  type TestRedis,
+  testRedisEnv,
+  TEST_REDIS_URL,
+  TEST_REDIS_CLUSTER_NODES,
+} from './test-redis';
 export { waitFor } from './wait-for';
 export { startTestS3, type TestS3, type TestS3Options } from './test-s3';
 export { startTestSmtp, type TestSmtp, type ReceivedMail } from './test-smtp';

@@ -1,29 +1,76 @@
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 
 export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * TEST_REDIS_CLUSTER_NODES (`host:port,…`): the suite runs against a Redis Cluster instead of the
+ * one node at TEST_REDIS_URL (scripts/redis-cluster.sh starts one; `npm test` runs the
+ * integration suites on both).
+ */
+export const TEST_REDIS_CLUSTER_NODES = process.env.TEST_REDIS_CLUSTER_NODES ?? '';
+
+/** A connection to the suite's Redis: the cluster when TEST_REDIS_CLUSTER_NODES is set, else the one node. */
+export function connectTestRedis(options: RedisOptions = {}): TestRedis {
+  if (!TEST_REDIS_CLUSTER_NODES) return new Redis(TEST_REDIS_URL, options);
+  const nodes = TEST_REDIS_CLUSTER_NODES.split(',').map((node) => {
+    const [host = '127.0.0.1', port = '7000'] = node.trim().split(':');
+    return { host, port: Number(port) };
+  });
+  return new Cluster(nodes, { redisOptions: options, retryDelayOnClusterDown: 300, retryDelayOnFailover: 200 });
+}
+
+/** The environment that points a service process (api, worker) at the suite's Redis. */
+export function testRedisEnv(): Record<string, string> {
+  return TEST_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES } : { REDIS_URL: TEST_REDIS_URL };
+}
+
+export type TestRedis = Redis | Cluster;
+
+/** Every key matching `pattern`, on every master of a cluster (KEYS on a cluster asks one node). */
+export async function findRedisKeys(pattern: string): Promise<string[]> {
+  const redis = connectTestRedis();
+  try {
+    const servers = redis instanceof Cluster ? await mastersOf(redis) : [redis];
+    return (await Promise.all(servers.map((server) => server.keys(pattern)))).flat();
+  } finally {
+    await redis.quit();
+  }
+}
 
 /** A BullMQ prefix of its own for each test file. */
 export function uniquePrefix(label: string): string {
   return `fqtest:${label}:${randomBytes(4).toString('hex')}`;
 }
 
-/** Deletes every key under a test prefix, the hash-tagged ones (`{prefix:…}…`) included. */
+/** Deletes every key under a test prefix, the hash-tagged ones (`{prefix:…}…`) included, on every master. */
 export async function deleteRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis(TEST_REDIS_URL, { lazyConnect: false });
+  const redis = connectTestRedis();
   try {
-    for (const pattern of [`${prefix}:*`, `{${prefix}:*`]) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
-        cursor = next;
-        // One key per command: on a cluster, a DEL of keys in different slots fails with CROSSSLOT.
-        const unlinks = redis.pipeline();
-        for (const key of keys) unlinks.unlink(key);
-        await unlinks.exec();
-      } while (cursor !== '0');
-    }
+    const servers = redis instanceof Cluster ? await mastersOf(redis) : [redis];
+    for (const server of servers) await deleteKeys(server, [`${prefix}:*`, `{${prefix}:*`]);
   } finally {
     await redis.quit();
+  }
+}
+
+async function mastersOf(cluster: Cluster): Promise<Redis[]> {
+  await new Promise<void>((resolve, reject) =>
+    cluster.status === 'ready' ? resolve() : cluster.once('ready', resolve).once('error', reject),
+  );
+  return cluster.nodes('master');
+}
+
+async function deleteKeys(server: Redis, patterns: string[]): Promise<void> {
+  for (const pattern of patterns) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await server.scan(cursor, 'MATCH', pattern, 'COUNT', 500);
+      cursor = next;
+      // One key per command: on a cluster, a DEL of keys in different slots fails with CROSSSLOT.
+      const unlinks = server.pipeline();
+      for (const key of keys) unlinks.unlink(key);
+      await unlinks.exec();
+    } while (cursor !== '0');
   }
 }

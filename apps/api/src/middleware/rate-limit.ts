@@ -22,11 +22,8 @@ export const EXPORTS_PER_MINUTE: RateLimit = { name: 'exports', pick: (limits) =
 export function rateLimit(guards: RequestGuards, ...limits: RateLimit[]) {
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     const client = req.client as ClientKey;
-    const buckets = limits.map((limit) => ({
-      name: `${limit.name}:${client.keyId}`,
-      limit: limit.pick(client.limits),
-    }));
-    const result = await guards.hit(buckets, MINUTE_MS).catch((error: unknown) => {
+    const buckets = limits.map((limit) => ({ name: limit.name, limit: limit.pick(client.limits) }));
+    const result = await guards.hit(client.keyId, buckets, MINUTE_MS).catch((error: unknown) => {
       throw new AppError('SERVICE_UNAVAILABLE', 'the rate limiter is unavailable; try again shortly', { cause: error });
     });
     if (result.isAllowed) return next();
