@@ -40,7 +40,7 @@ stop_redis_cluster() {
 count_crossslot_errors() {
   local total=0 count
   for port in "${REDIS_CLUSTER_PORTS[@]}"; do
-    count="$(redis-cli -p "$port" info errorstats 2>/dev/null | sed -n 's/^errorstat_CROSSSLOT:count=\([0-9]*\).*/\1/p')"
+    count="$(redis-cli -p "$port" info errorstats 2>/dev/null | sed -n 's/^errorstat_CROSSSLOT:count=\([0-9]*\).*/\1/p')" || count=0
     total=$((total + ${count:-0}))
   done
   echo "$total"

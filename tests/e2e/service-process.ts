@@ -42,7 +42,7 @@ function spawnService(app: keyof typeof MAIN, harness: Harness, env: Record<stri
       APP_ENV: 'test',
       MYSQL_DSN: `mysql://${reader.user}:${reader.password}@${reader.host}:${reader.port}/${reader.database}`,
       // The suite's Redis (one node or the cluster), unless the test brings a Redis of its own.
-      ...(env.REDIS_URL ? {} : testRedisEnv()),
+      ...(env.REDIS_URL || env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : testRedisEnv()),
       QUEUE_PREFIX: harness.prefix,
       LOCAL_STORAGE_PATH: harness.storageRoot,
       API_SECRET: SECRET,

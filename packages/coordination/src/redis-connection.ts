@@ -52,6 +52,11 @@ export function connectRedis(topology: RedisTopology, options: RedisOptions = {}
         ...(topology.sentinelAuth.password ? { sentinelPassword: topology.sentinelAuth.password } : {}),
         db: topology.db,
         ...(topology.tls ? { tls: {}, sentinelTLS: {}, enableTLSForSentinelMode: true } : {}),
+        // A failover turns the old master into a replica without closing its connections: the
+        // sentinels' +switch-master tells ioredis to reconnect at once, and a write that met the
+        // demoted master (READONLY) reconnects to the new one and is sent again.
+        failoverDetector: true,
+        reconnectOnError: (error) => (error.message.startsWith('READONLY') ? 2 : false),
       });
     case 'cluster':
       return new Cluster(topology.nodes, {

@@ -1,0 +1,100 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { freePort } from './own-redis';
+import { waitFor } from './wait-for';
+
+/**
+ * A Sentinel group of the test's own, from the installed redis-server: one master, one replica
+ * and three sentinels (quorum 2), each on a free port with its files in a temporary folder.
+ */
+export interface SentinelGroup {
+  /** REDIS_SENTINELS: `127.0.0.1:<port>,…`. */
+  sentinels: string;
+  /** REDIS_SENTINEL_NAME. */
+  name: string;
+  /** The address the sentinels name as master now. */
+  master(): Promise<string>;
+  /** `SENTINEL FAILOVER`: the replica becomes master; resolves once the sentinels say so. */
+  failover(): Promise<{ from: string; to: string }>;
+  close(): Promise<void>;
+}
+
+const NAME = 'fluxquery';
+
+export async function startSentinelGroup(): Promise<SentinelGroup> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fq-sentinel-'));
+  const children: ChildProcess[] = [];
+  const [masterPort, replicaPort] = [await freePort(), await freePort()];
+  const dataNode = (port: number, extra: string[]) =>
+    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...extra], {
+      stdio: 'ignore',
+    });
+  children.push(dataNode(masterPort, ['--appendonly', 'yes', '--appendfilename', `m${masterPort}.aof`]));
+  children.push(
+    dataNode(replicaPort, [
+      '--appendonly',
+      'yes',
+      '--appendfilename',
+      `r${replicaPort}.aof`,
+      '--replicaof',
+      '127.0.0.1',
+      String(masterPort),
+    ]),
+  );
+  const sentinelPorts = [await freePort(), await freePort(), await freePort()];
+  for (const port of sentinelPorts) {
+    const file = path.join(dir, `sentinel-${port}.conf`);
+    await writeFile(
+      file,
+      [
+        `port ${port}`,
+        'bind 127.0.0.1',
+        `dir ${dir}`,
+        `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
+        `sentinel down-after-milliseconds ${NAME} 2000`,
+        `sentinel failover-timeout ${NAME} 10000`,
+        '',
+      ].join('\n'),
+    );
+    children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
+  }
+  const sentinel = new Redis({ port: sentinelPorts[0], lazyConnect: true, maxRetriesPerRequest: 1 });
+  sentinel.on('error', () => undefined);
+  const master = async (): Promise<string> => {
+    const [host, port] = (await sentinel.call('SENTINEL', 'get-master-addr-by-name', NAME)) as [string, string];
+    return `${host}:${port}`;
+  };
+  // A failover needs a replica the sentinels know, in sync: they learn it from the master's INFO.
+  const replicaKnown = async () => {
+    const replicas = (await sentinel.call('SENTINEL', 'replicas', NAME).catch(() => [])) as string[][];
+    return replicas.some((fields) => fields[fields.indexOf('flags') + 1] === 'slave') ? true : undefined;
+  };
+  await waitFor(replicaKnown, 30_000, 200);
+  return {
+    sentinels: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(','),
+    name: NAME,
+    master,
+    async failover() {
+      const from = await master();
+      await waitFor(replicaKnown, 30_000, 200);
+      await sentinel.call('SENTINEL', 'failover', NAME);
+      const to = await waitFor(async () => {
+        const now = await master();
+        return now !== from ? now : undefined;
+      }, 30_000);
+      return { from, to };
+    },
+    async close() {
+      sentinel.disconnect();
+      const exits = children.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+      );
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(exits);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}

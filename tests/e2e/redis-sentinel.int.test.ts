@@ -1,0 +1,119 @@
+import { createClient, FluxQueryError, type FluxQueryClient } from '@fluxquery/client';
+import { freePort, startSentinelGroup, waitFor, type SentinelGroup } from '@fluxquery/testkit';
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createHarness, SECRET, type Harness } from './harness';
+import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+
+// A Sentinel failover in the middle of a 1,000,000-row export and of a stream of submissions: a
+// real api and a real worker process on a Sentinel group of the test's own (one master, one
+// replica, three sentinels), pointed at it by REDIS_SENTINELS and REDIS_SENTINEL_NAME alone.
+let harness: Harness;
+let group: SentinelGroup;
+let client: FluxQueryClient;
+const processes: ServiceProcess[] = [];
+// 1,000,000 rows as XLSX: several seconds on these machines, so the failover falls inside it.
+const MILLION = 'SELECT a.id AS a, b.id AS b, a.id * b.id AS ab FROM n a CROSS JOIN n b ORDER BY a.id, b.id';
+
+beforeAll(async () => {
+  harness = await createHarness('e2e_redis_sentinel');
+  await harness.testDb.db.query('CREATE TABLE n (id INT PRIMARY KEY)');
+  await harness.testDb.db.query('INSERT INTO n SELECT seq FROM seq_1_to_1000');
+  group = await startSentinelGroup();
+  const port = await freePort();
+  client = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret: SECRET, timeoutMs: 10_000 });
+  const env = {
+    REDIS_SENTINELS: group.sentinels,
+    REDIS_SENTINEL_NAME: group.name,
+    SERVER_PORT: String(port),
+    // A submission every 50 ms and the polls: past the default per-key limits, which are not tested here.
+    EXPORTS_PER_MINUTE: '100000',
+    REQUESTS_PER_MINUTE: '100000',
+  };
+  processes.push(spawnApi(harness, env), spawnWorker(harness, env));
+  await waitFor(async () =>
+    processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
+      ? true
+      : undefined,
+  ).catch((error: unknown) => {
+    throw new Error(`the services did not start: ${processes.map((p) => p.stderr()).join('\n')}`, { cause: error });
+  });
+}, 60_000);
+
+afterAll(async () => {
+  for (const process of processes) process.child.kill('SIGKILL');
+  await Promise.all(processes.map((process) => process.exited));
+  await group?.close();
+  await harness?.close();
+});
+
+interface Answer {
+  at: number;
+  status: number;
+  jobId?: string;
+}
+
+/** Submits a small export every 50 ms until `stop` resolves; every answer, with its time. */
+async function submitUntil(stop: Promise<unknown>): Promise<Answer[]> {
+  const answers: Answer[] = [];
+  let isStopped = false;
+  void stop.then(() => (isStopped = true));
+  for (let n = 1; !isStopped; n += 1) {
+    const at = Date.now();
+    try {
+      const { job_id } = await client.submit({ query: `SELECT ${n} AS n`, email: 'ops@example.com' });
+      answers.push({ at, status: 202, jobId: job_id });
+    } catch (error) {
+      if (!(error instanceof FluxQueryError)) throw error;
+      answers.push({ at, status: error.status });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return answers;
+}
+
+describe('a Sentinel failover while an export runs and requests arrive', () => {
+  it('finishes the export once with the right bytes, finishes every accepted job, and answers 503 only during the switch', async () => {
+    const { job_id: id } = await client.submit({ query: MILLION, email: 'ops@example.com', format: 'xlsx' });
+    await waitFor(async () => ((await client.status(id)).progress?.rows ?? 0) > 100_000 || undefined, 60_000, 20);
+
+    let switched: { from: string; to: string; started: number; ended: number } | undefined;
+    const failover = (async () => {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      const started = Date.now();
+      const moved = await group.failover();
+      switched = { ...moved, started, ended: Date.now() };
+      // Submissions go on for a while after the sentinels named the new master.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+    })();
+    const answers = await submitUntil(failover);
+    await failover;
+    expect(switched!.to).not.toBe(switched!.from);
+
+    // The export: finished once, its file whole.
+    const finished = await client.wait(id, { timeoutMs: 120_000 });
+    expect(finished.error).toBeNull();
+    expect(finished).toMatchObject({ status: 'COMPLETED', result: { rows: 1_000_000 } });
+    const file = await readFile(path.join(harness.storageRoot, finished.result!.storage_key as string));
+    expect(createHash('sha256').update(file).digest('hex')).toBe(finished.result!.sha256);
+    const worker = processes[1]!;
+    expect(worker.logs.filter((l) => l.message === 'export.started' && l.jobId === id)).toHaveLength(1);
+
+    // Every 202 became a finished export.
+    const accepted = answers.filter((answer) => answer.status === 202);
+    expect(accepted.length).toBeGreaterThan(20);
+    for (const answer of accepted) {
+      expect((await client.wait(answer.jobId!, { timeoutMs: 60_000 })).status).toBe('COMPLETED');
+    }
+    // Refusals are 503s during the switch (from the failover's start to a few seconds after the
+    // sentinels named the new master), and the last answers are 202s again: it recovered alone.
+    const refused = answers.filter((answer) => answer.status !== 202);
+    for (const answer of refused) {
+      expect(answer.status).toBe(503);
+      expect(answer.at).toBeGreaterThanOrEqual(switched!.started - 1_000);
+      expect(answer.at).toBeLessThanOrEqual(switched!.ended + 3_000);
+    }
+    expect(answers.slice(-10).every((answer) => answer.status === 202)).toBe(true);
+  }, 240_000);
+});
