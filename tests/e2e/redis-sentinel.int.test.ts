@@ -13,8 +13,10 @@ let harness: Harness;
 let group: SentinelGroup;
 let client: FluxQueryClient;
 const processes: ServiceProcess[] = [];
-// 1,000,000 rows as XLSX: several seconds on these machines, so the failover falls inside it.
-const MILLION = 'SELECT a.id AS a, b.id AS b, a.id * b.id AS ab FROM n a CROSS JOIN n b ORDER BY a.id, b.id';
+// 1,000,000 rows, gzipped, each with two digests: several seconds on these machines, so the
+// failover falls inside it.
+const MILLION =
+  'SELECT a.id AS a, b.id AS b, MD5(a.id * 1000 + b.id) AS h, SHA1(a.id * 1000 + b.id) AS s FROM n a CROSS JOIN n b ORDER BY a.id, b.id';
 
 beforeAll(async () => {
   harness = await createHarness('e2e_redis_sentinel');
@@ -75,12 +77,11 @@ async function submitUntil(stop: Promise<unknown>): Promise<Answer[]> {
 
 describe('a Sentinel failover while an export runs and requests arrive', () => {
   it('finishes the export once with the right bytes, finishes every accepted job, and answers 503 only during the switch', async () => {
-    const { job_id: id } = await client.submit({ query: MILLION, email: 'ops@example.com', format: 'xlsx' });
-    await waitFor(async () => ((await client.status(id)).progress?.rows ?? 0) > 100_000 || undefined, 60_000, 20);
+    const { job_id: id } = await client.submit({ query: MILLION, email: 'ops@example.com', compression: 'gzip' });
+    await waitFor(async () => ((await client.status(id)).progress?.rows ?? 0) > 50_000 || undefined, 60_000, 20);
 
     let switched: { from: string; to: string; started: number; ended: number } | undefined;
     const failover = (async () => {
-      await new Promise((resolve) => setTimeout(resolve, 500));
       const started = Date.now();
       const moved = await group.failover();
       switched = { ...moved, started, ended: Date.now() };
@@ -95,8 +96,10 @@ describe('a Sentinel failover while an export runs and requests arrive', () => {
     const finished = await client.wait(id, { timeoutMs: 120_000 });
     expect(finished.error).toBeNull();
     expect(finished).toMatchObject({ status: 'COMPLETED', result: { rows: 1_000_000 } });
-    const file = await readFile(path.join(harness.storageRoot, finished.result!.storage_key as string));
+    const file = await readFile(path.join(harness.storageRoot, finished.result!.storage_key));
     expect(createHash('sha256').update(file).digest('hex')).toBe(finished.result!.sha256);
+    // The switch fell inside the export: it ended after the sentinels had named the new master.
+    expect(Date.parse(finished.finished_at!)).toBeGreaterThan(switched!.ended);
     const worker = processes[1]!;
     expect(worker.logs.filter((l) => l.message === 'export.started' && l.jobId === id)).toHaveLength(1);
 
@@ -115,5 +118,13 @@ describe('a Sentinel failover while an export runs and requests arrive', () => {
       expect(answer.at).toBeLessThanOrEqual(switched!.ended + 3_000);
     }
     expect(answers.slice(-10).every((answer) => answer.status === 202)).toBe(true);
+    if (process.env.FQ_TEST_REPORT) {
+      const report = {
+        switchMs: switched!.ended - switched!.started,
+        accepted: accepted.length,
+        refused: refused.length,
+      };
+      process.stderr.write(`sentinel failover: ${JSON.stringify(report)}\n`);
+    }
   }, 240_000);
 });

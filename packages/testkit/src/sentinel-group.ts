@@ -26,41 +26,12 @@ const NAME = 'fluxquery';
 
 export async function startSentinelGroup(): Promise<SentinelGroup> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fq-sentinel-'));
-  const children: ChildProcess[] = [];
-  const [masterPort, replicaPort] = [await freePort(), await freePort()];
-  const dataNode = (port: number, extra: string[]) =>
-    spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', ...extra], {
-      stdio: 'ignore',
-    });
-  children.push(dataNode(masterPort, ['--appendonly', 'yes', '--appendfilename', `m${masterPort}.aof`]));
-  children.push(
-    dataNode(replicaPort, [
-      '--appendonly',
-      'yes',
-      '--appendfilename',
-      `r${replicaPort}.aof`,
-      '--replicaof',
-      '127.0.0.1',
-      String(masterPort),
-    ]),
-  );
+  const masterPort = await freePort();
   const sentinelPorts = [await freePort(), await freePort(), await freePort()];
-  for (const port of sentinelPorts) {
-    const file = path.join(dir, `sentinel-${port}.conf`);
-    await writeFile(
-      file,
-      [
-        `port ${port}`,
-        'bind 127.0.0.1',
-        `dir ${dir}`,
-        `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
-        `sentinel down-after-milliseconds ${NAME} 2000`,
-        `sentinel failover-timeout ${NAME} 10000`,
-        '',
-      ].join('\n'),
-    );
-    children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
-  }
+  const children = [
+    ...(await spawnDataNodes(dir, masterPort)),
+    ...(await spawnSentinels(dir, masterPort, sentinelPorts)),
+  ];
   const sentinel = new Redis({ port: sentinelPorts[0], lazyConnect: true, maxRetriesPerRequest: 1 });
   sentinel.on('error', () => undefined);
   const master = async (): Promise<string> => {
@@ -97,4 +68,38 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The master and its replica, each with an append-only file. */
+async function spawnDataNodes(dir: string, masterPort: number): Promise<ChildProcess[]> {
+  const replicaPort = await freePort();
+  const node = (port: number, extra: string[]) =>
+    spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', ...extra],
+      { stdio: 'ignore' },
+    );
+  return [
+    node(masterPort, ['--appendfilename', `m${masterPort}.aof`]),
+    node(replicaPort, ['--appendfilename', `r${replicaPort}.aof`, '--replicaof', '127.0.0.1', String(masterPort)]),
+  ];
+}
+
+/** Three sentinels watching the master, quorum 2; each rewrites its own file, as Sentinel does. */
+async function spawnSentinels(dir: string, masterPort: number, ports: number[]): Promise<ChildProcess[]> {
+  const children: ChildProcess[] = [];
+  for (const port of ports) {
+    const file = path.join(dir, `sentinel-${port}.conf`);
+    const lines = [
+      `port ${port}`,
+      'bind 127.0.0.1',
+      `dir ${dir}`,
+      `sentinel monitor ${NAME} 127.0.0.1 ${masterPort} 2`,
+      `sentinel down-after-milliseconds ${NAME} 2000`,
+      `sentinel failover-timeout ${NAME} 10000`,
+    ];
+    await writeFile(file, `${lines.join('\n')}\n`);
+    children.push(spawn('redis-server', [file, '--sentinel'], { stdio: 'ignore' }));
+  }
+  return children;
 }
