@@ -1,5 +1,5 @@
 import { createApp } from '@fluxquery/api';
-import { createCancelFlags, createCancelledJobs, createRedisGuards } from '@fluxquery/coordination';
+import { createCancelFlags, createCancelledJobs, createKeyBacklog, createRedisGuards } from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createDownloadToken, signV1 } from '@fluxquery/signing';
@@ -285,6 +285,7 @@ describe('when Redis is unreachable', () => {
       logger: createSilentLogger(),
       clients: [testClient('default', [SECRET], ['fq_any'])],
       guards: createRedisGuards(redis, 'fqtest:down'),
+      backlog: createKeyBacklog(redis, 'fqtest:down'),
       defaultSchema: 'fq_any',
       maxBodyBytes: 65_536,
     });

@@ -1,6 +1,12 @@
 import { createApp, loadOpenApi } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
-import { createCancelFlags, createCancelledJobs, createKeySlots, createRedisGuards } from '@fluxquery/coordination';
+import {
+  createCancelFlags,
+  createCancelledJobs,
+  createKeyBacklog,
+  createKeySlots,
+  createRedisGuards,
+} from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import { createSilentLogger } from '@fluxquery/logger';
 import { createMailer, type MailerOptions } from '@fluxquery/mailer';
@@ -153,6 +159,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     callbacks: options.callbacks ?? TEST_CALLBACKS,
     openApi: loadOpenApi(),
     guards: createRedisGuards(redis, `${prefix}:fq`),
+    backlog: createKeyBacklog(redis, `${prefix}:fq`),
     defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
     ...(options.dashboard ? { dashboard: options.dashboard } : {}),
@@ -200,6 +207,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
           links,
           cancelFlags: createCancelFlags(newWorkerRedis(), `${prefix}:fq`),
           keySlots: createKeySlots(newWorkerRedis(), queue, `${prefix}:fq`),
+          backlog: createKeyBacklog(newWorkerRedis(), `${prefix}:fq`),
           sealSecret: TEST_SEAL_SECRET,
           metrics: workerMetrics,
           clients,

@@ -3,6 +3,7 @@ import {
   connectRedis,
   createCancelFlags,
   createCancelledJobs,
+  createKeyBacklog,
   createRedisGuards,
   type RedisClient,
 } from '@fluxquery/coordination';
@@ -51,6 +52,7 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     callbacks: config.callbacks,
     ...(openApi ? { openApi } : {}),
     guards: createRedisGuards(redis, prefix),
+    backlog: createKeyBacklog(redis, prefix),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     jobRetentionMs: config.jobRetentionMs,

@@ -1,5 +1,5 @@
 import type { ClientKey } from '@fluxquery/config';
-import type { CancelFlags, CancelledJobs, RequestGuards } from '@fluxquery/coordination';
+import type { CancelFlags, CancelledJobs, KeyBacklog, RequestGuards } from '@fluxquery/coordination';
 import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import type { ApiMetrics } from '@fluxquery/metrics';
@@ -26,6 +26,8 @@ export interface ApiDeps {
   clients: readonly ClientKey[];
   /** Replay guard and rate limits, in Redis. */
   guards: RequestGuards;
+  /** Each key's exports queued or running: a new job's priority (fair shares between keys). */
+  backlog: KeyBacklog;
   /** The database of MYSQL_DSN, where unqualified tables live. */
   defaultSchema: string;
   maxBodyBytes: number;

@@ -1,5 +1,5 @@
 import { DEFAULT_KEY_ID } from '@fluxquery/config';
-import { holdKeySlot, type CancelFlags, type HeldSlot, type KeySlots } from '@fluxquery/coordination';
+import { holdKeySlot, type CancelFlags, type HeldSlot, type KeyBacklog, type KeySlots } from '@fluxquery/coordination';
 import { AppError } from '@fluxquery/errors';
 import type { ExportJob, ExportJobData, ExportJobResult } from '@fluxquery/export-job';
 import type { WorkerMetrics } from '@fluxquery/metrics';
@@ -17,6 +17,8 @@ export interface ExportJobDeps extends ExportDeps, JobPolicy, NoticeDeps {
   cancelFlags: CancelFlags;
   /** Each key's max_concurrent_exports, held across worker processes; absent: no per-key limit. */
   keySlots?: KeySlots;
+  /** Each key's exports queued or running (the priorities of fair shares); absent: not kept. */
+  backlog?: KeyBacklog;
   /** Prometheus metrics (METRICS_PORT); absent: none are kept. */
   metrics?: WorkerMetrics;
   /** Aborted when a stopping worker's grace period is over: running exports are handed back. */
@@ -70,7 +72,7 @@ export async function processExportJob(
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);
-    await Promise.all([tellRequester(deps, logger, job, checked, { result }), releaseSlot()]);
+    await Promise.all([tellRequester(deps, logger, job, checked, { result }), releaseSlot(), leaveBacklog(deps, job)]);
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
@@ -78,14 +80,25 @@ export async function processExportJob(
     const appError = logExportFailure(logger, error);
     measure.failed(data?.format, appError.code);
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    if (isFinal && data)
-      await Promise.all([tellRequester(deps, logger, job, data, { failure: appError }), releaseSlot()]);
+    if (isFinal && data) {
+      await Promise.all([
+        tellRequester(deps, logger, job, data, { failure: appError }),
+        releaseSlot(),
+        leaveBacklog(deps, job),
+      ]);
+    }
     throw toJobFailure(appError);
   } finally {
     (await watching).stop();
     measure.ended();
     await releaseSlot();
   }
+}
+
+/** The export ended for good: it no longer counts in its key's backlog. Never throws. */
+async function leaveBacklog(deps: ExportJobDeps, job: ExportJob): Promise<void> {
+  if (!deps.backlog || !job.id) return;
+  await deps.backlog.leave(job.data.keyId ?? DEFAULT_KEY_ID, job.id).catch(() => undefined);
 }
 
 function maxConcurrentFor(deps: ExportJobDeps, keyId: string): number {

@@ -6,7 +6,8 @@ import { DelayedError } from 'bullmq';
 
 /**
  * The key already runs its maximum: the job waits, as a delayed job, until one of the key's
- * exports ends (which promotes it at once) or PARK_MS passes. No attempt is spent. Returns what
+ * exports ends (which promotes it at once; or the parked sweep, when that wake-up was lost with a
+ * worker), or PARK_MS passes. No attempt is spent, and no Redis work while it waits. Returns what
  * the processor throws so that BullMQ leaves the job delayed.
  */
 export async function parkJob(

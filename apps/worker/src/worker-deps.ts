@@ -1,5 +1,11 @@
 import { DEFAULT_KEY_ID, longestTimeoutMs, type Config } from '@fluxquery/config';
-import { connectRedis, createCancelFlags, createKeySlots, type RedisClient } from '@fluxquery/coordination';
+import {
+  connectRedis,
+  createCancelFlags,
+  createKeyBacklog,
+  createKeySlots,
+  type RedisClient,
+} from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { createMailer, type Mailer, type MailerOptions } from '@fluxquery/mailer';
@@ -9,6 +15,7 @@ import type { ExportDeps } from '@fluxquery/pipeline';
 import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { createDeliveriesWorker } from './deliveries-worker';
 import { createExportWorker } from './export-worker';
+import { startParkedSweep } from './parked-sweep';
 import { mailerOptionsFor } from './mailer-options';
 
 /** What a worker process runs on, built from the configuration. */
@@ -61,6 +68,7 @@ export async function buildWorkerDeps(config: Readonly<Config>, logger: Logger):
 export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger: Logger) {
   const { connection, storage, metrics } = deps;
   const stallMs = config.workerStallMs;
+  const keySlots = createKeySlots(connection, deps.exportQueue, `${config.queuePrefix}:fq`);
   const exports = createExportWorker(
     {
       mysql: config.mysql,
@@ -73,7 +81,8 @@ export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger:
       deliveries: deps.deliveryQueue,
       links: config.downloadLinks,
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
-      keySlots: createKeySlots(connection, deps.exportQueue, `${config.queuePrefix}:fq`),
+      keySlots,
+      backlog: createKeyBacklog(connection, `${config.queuePrefix}:fq`),
       sealSecret: config.jobSealSecret,
       metrics,
       shutdown: deps.shutdown.signal,
@@ -97,6 +106,8 @@ export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger:
     },
     { connection, prefix: config.queuePrefix, stallMs },
   );
+  const stopSweep = startParkedSweep(keySlots, config.clients, logger);
+  exports.on('closing', stopSweep);
   return { exports, deliveries };
 }
 

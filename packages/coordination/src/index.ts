@@ -6,6 +6,7 @@
 export { keySpace, type KeySpace } from './key-space';
 export { createKeySlots, SLOT_LEASE_MS, PARK_MS, type KeySlots, type ParkedJobs } from './key-slots';
 export { holdKeySlot, type HeldSlot } from './hold-key-slot';
+export { createKeyBacklog, type KeyBacklog } from './key-backlog';
 export { createCancelFlags, type CancelFlags } from './cancel-flags';
 export { createCancelledJobs, type CancelledJob, type CancelledJobs } from './cancelled-jobs';
 export { createRedisGuards, type RateBucket, type RateResult, type RequestGuards } from './request-guards';

@@ -18,12 +18,14 @@ export interface KeySlots {
   release(keyId: string, jobId: string): Promise<void>;
   /** Remembers a job that will wait (delayed) for one of the key's slots. */
   park(keyId: string, jobId: string): Promise<void>;
+  /** Promotes the key's oldest parked job when the key has a free slot (its wake-up was lost). */
+  wake(keyId: string, max: number): Promise<void>;
 }
 
 /** A slot outlives its last renewal by this much: a dead worker's slot is free again after it. */
 export const SLOT_LEASE_MS = 30_000;
-/** How long a parked job waits when no freed slot wakes it first. */
-export const PARK_MS = 5_000;
+/** How long a parked job waits when nothing wakes it first: a last fallback, so long that waiting costs nothing. */
+export const PARK_MS = 10 * 60_000;
 
 // KEYS[1] the key's slots, KEYS[2] its parked jobs; ARGV: job id, max, lease ms. Redis's own clock, so workers on hosts
 // whose clocks disagree still agree on leases.
@@ -53,6 +55,15 @@ const RELEASE = `
 redis.call('ZREM', KEYS[1], ARGV[1])
 return redis.call('ZPOPMIN', KEYS[2])[1]`;
 
+// KEYS[1] the key's slots, KEYS[2] its parked jobs; ARGV[1] max. The oldest parked id when the
+// key has a free slot (expired leases dropped first), else nil.
+const FREE_PARKED = `
+local t = redis.call('TIME')
+local now = t[1] * 1000 + math.floor(t[2] / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return nil end
+return redis.call('ZPOPMIN', KEYS[2])[1]`;
+
 // How many parked ids a release tries: some may be gone (cancelled) or running already.
 const WAKE_TRIES = 5;
 
@@ -71,6 +82,7 @@ export function createKeySlots(
   const takeScript = defineScript(redis, 'fqTakeSlot', 2, TAKE);
   const renewScript = defineScript(redis, 'fqRenewSlot', 1, RENEW);
   const releaseScript = defineScript(redis, 'fqReleaseSlot', 2, RELEASE);
+  const freeParkedScript = defineScript(redis, 'fqFreeParked', 2, FREE_PARKED);
   const promote = async (jobId: string): Promise<boolean> => {
     const job = await queue.getJob(jobId);
     if (!job || !(await job.isDelayed())) return false;
@@ -80,6 +92,13 @@ export function createKeySlots(
       () => false,
     );
   };
+  // Promotes `next`, or the following parked ids when it is gone or already running.
+  const promoteFrom = async (first: string | null, keyId: string): Promise<void> => {
+    let next = first;
+    for (let tries = 1; next && !(await promote(next)) && tries < WAKE_TRIES; tries += 1) {
+      [next = null] = await redis.zpopmin(parked(keyId));
+    }
+  };
   return {
     async take(keyId, jobId, max) {
       return (await takeScript(slots(keyId), parked(keyId), jobId, max, leaseMs)) === 1;
@@ -88,10 +107,11 @@ export function createKeySlots(
       await renewScript(slots(keyId), jobId, leaseMs);
     },
     async release(keyId, jobId) {
-      let next = (await releaseScript(slots(keyId), parked(keyId), jobId)) as string | null;
-      for (let tries = 1; next && !(await promote(next)) && tries < WAKE_TRIES; tries += 1) {
-        [next = null] = await redis.zpopmin(parked(keyId));
-      }
+      const next = (await releaseScript(slots(keyId), parked(keyId), jobId)) as string | null;
+      await promoteFrom(next, keyId);
+    },
+    async wake(keyId, max) {
+      await promoteFrom((await freeParkedScript(slots(keyId), parked(keyId), max)) as string | null, keyId);
     },
     async park(keyId, jobId) {
       await redis.zadd(parked(keyId), 'NX', Date.now(), jobId);

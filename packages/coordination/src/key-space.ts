@@ -9,6 +9,8 @@ export interface KeySpace {
   slots: (keyId: string) => string;
   /** A key's jobs waiting for a slot: a sorted set of job ids, oldest first (workers). */
   parked: (keyId: string) => string;
+  /** A key's exports queued or running: a sorted set of job ids by entry time (api adds, workers remove). */
+  backlog: (keyId: string) => string;
   /** A cancel request for a job: the time it was first asked for (api; read by workers). */
   cancel: (jobId: string) => string;
   /** The final status of a job cancelled while it waited, which BullMQ no longer holds (api). */
@@ -25,6 +27,7 @@ export function keySpace(prefix: string): KeySpace {
   return {
     slots: (keyId) => `{${prefix}:key:${keyId}}:slots`,
     parked: (keyId) => `{${prefix}:key:${keyId}}:parked`,
+    backlog: (keyId) => `{${prefix}:key:${keyId}}:backlog`,
     cancel: (jobId) => `${prefix}:cancel:${jobId}`,
     cancelled: (jobId) => `${prefix}:cancelled:${jobId}`,
     replay: (id) => `${prefix}:replay:${id}`,

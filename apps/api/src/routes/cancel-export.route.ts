@@ -24,6 +24,7 @@ export function cancelExportRoute(deps: ApiDeps) {
     // The flag first: a worker that takes the job between here and the removal refuses it.
     await readJobStore(() => deps.cancelFlags.request(id));
     if (status === 'PENDING' && (await removeWaiting(snapshot))) {
+      await deps.backlog.leave(req.client?.keyId ?? '', id).catch(() => undefined);
       const view = await recordCancelled(deps, snapshot, req.client?.keyId ?? '');
       res.json(view);
       return;

@@ -43,7 +43,11 @@ function claimRequest(
 }
 
 /** The job's payload: the request's fields, and the key's identity and limits at the time of asking. */
-function exportJobData(requestId: string, request: ExportRequest, client: ClientKey): ExportJobData {
+function exportJobData(
+  requestId: string,
+  request: ExportRequest,
+  client: ClientKey,
+): ExportJobData & { keyId: string } {
   const { maxRows, maxBytes, timeoutMs } = client.limits;
   return {
     schemaVersion: EXPORT_SCHEMA_VERSION,
