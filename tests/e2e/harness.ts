@@ -1,4 +1,4 @@
-import { createApp, loadOpenApi } from '@fluxquery/api';
+import { createApp, loadOpenApi, measureQueues } from '@fluxquery/api';
 import type { ClientKey, ClientLimits } from '@fluxquery/config';
 import {
   createCancelFlags,
@@ -139,10 +139,8 @@ export async function createHarness(label: string, options: HarnessOptions = {})
   const links = options.publicUrl ? { ...TEST_LINKS, publicUrl: options.publicUrl } : TEST_LINKS;
   const logger = createSilentLogger();
   const apiMetrics = createApiMetrics();
-  apiMetrics.countJobsWith(async () => ({
-    exports: await queue.getJobCounts(),
-    deliveries: await deliveries.getJobCounts(),
-  }));
+  const backlog = createKeyBacklog(redis, `${prefix}:fq`);
+  measureQueues(apiMetrics, { queue, deliveries, backlog, keyIds: clients.map((client) => client.keyId) });
   const workerMetrics = createWorkerMetrics();
   const app = createApp({
     metrics: apiMetrics,
@@ -159,7 +157,7 @@ export async function createHarness(label: string, options: HarnessOptions = {})
     callbacks: options.callbacks ?? TEST_CALLBACKS,
     openApi: loadOpenApi(),
     guards: createRedisGuards(redis, `${prefix}:fq`),
-    backlog: createKeyBacklog(redis, `${prefix}:fq`),
+    backlog,
     defaultSchema: testDb.name,
     maxBodyBytes: 65_536,
     ...(options.dashboard ? { dashboard: options.dashboard } : {}),

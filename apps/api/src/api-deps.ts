@@ -12,6 +12,7 @@ import type { Logger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
 import type { ApiDeps } from './context';
+import { measureQueues } from './queue-metrics';
 import { loadOpenApi } from './routes/openapi.route';
 
 /** What the api runs on, built from the configuration: Redis, both queues, storage, metrics, keys. */
@@ -30,12 +31,10 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
   const deliveries = createDeliveryQueue(queueOptions);
   deliveries.on('error', (error) => logger.warn('queue.error', { error: error.message }));
   const metrics = createApiMetrics();
-  metrics.countJobsWith(async () => ({
-    exports: await queue.getJobCounts(),
-    deliveries: await deliveries.getJobCounts(),
-  }));
   const openApi = loadOpenApi();
   const prefix = `${config.queuePrefix}:fq`;
+  const backlog = createKeyBacklog(redis, prefix);
+  measureQueues(metrics, { queue, deliveries, backlog, keyIds: config.clients.map((client) => client.keyId) });
   return {
     redis,
     metrics,
@@ -52,7 +51,7 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     callbacks: config.callbacks,
     ...(openApi ? { openApi } : {}),
     guards: createRedisGuards(redis, prefix),
-    backlog: createKeyBacklog(redis, prefix),
+    backlog,
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     jobRetentionMs: config.jobRetentionMs,

@@ -27,8 +27,8 @@ export const SLOT_LEASE_MS = 30_000;
 /** How long a parked job waits when nothing wakes it first: a last fallback, so long that waiting costs nothing. */
 export const PARK_MS = 10 * 60_000;
 
-// KEYS[1] the key's slots, KEYS[2] its parked jobs; ARGV: job id, max, lease ms. Redis's own clock, so workers on hosts
-// whose clocks disagree still agree on leases.
+// KEYS[1] the key's slots, KEYS[2] its parked jobs, KEYS[3] its waiting exports (key-backlog.ts); ARGV: job id, max,
+// lease ms. Redis's own clock, so workers on hosts whose clocks disagree still agree on leases.
 const TAKE = `
 local t = redis.call('TIME')
 local now = t[1] * 1000 + math.floor(t[2] / 1000)
@@ -37,6 +37,7 @@ if redis.call('ZSCORE', KEYS[1], ARGV[1]) or redis.call('ZCARD', KEYS[1]) < tonu
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
   redis.call('PEXPIRE', KEYS[1], ARGV[3])
   redis.call('ZREM', KEYS[2], ARGV[1])
+  redis.call('ZREM', KEYS[3], ARGV[1])
   return 1
 end
 return 0`;
@@ -78,8 +79,8 @@ export function createKeySlots(
   prefix = 'fq',
   leaseMs = SLOT_LEASE_MS,
 ): KeySlots {
-  const { slots, parked } = keySpace(prefix);
-  const takeScript = defineScript(redis, 'fqTakeSlot', 2, TAKE);
+  const { slots, parked, waiting } = keySpace(prefix);
+  const takeScript = defineScript(redis, 'fqTakeSlot', 3, TAKE);
   const renewScript = defineScript(redis, 'fqRenewSlot', 1, RENEW);
   const releaseScript = defineScript(redis, 'fqReleaseSlot', 2, RELEASE);
   const freeParkedScript = defineScript(redis, 'fqFreeParked', 2, FREE_PARKED);
@@ -101,7 +102,7 @@ export function createKeySlots(
   };
   return {
     async take(keyId, jobId, max) {
-      return (await takeScript(slots(keyId), parked(keyId), jobId, max, leaseMs)) === 1;
+      return (await takeScript(slots(keyId), parked(keyId), waiting(keyId), jobId, max, leaseMs)) === 1;
     },
     async renew(keyId, jobId) {
       await renewScript(slots(keyId), jobId, leaseMs);

@@ -11,6 +11,8 @@ export interface KeySpace {
   parked: (keyId: string) => string;
   /** A key's exports queued or running: a sorted set of job ids by entry time (api adds, workers remove). */
   backlog: (keyId: string) => string;
+  /** The same, until each takes a slot: the oldest waiting export's age (api adds, workers remove). */
+  waiting: (keyId: string) => string;
   /** A cancel request for a job: the time it was first asked for (api; read by workers). */
   cancel: (jobId: string) => string;
   /** The final status of a job cancelled while it waited, which BullMQ no longer holds (api). */
@@ -28,6 +30,7 @@ export function keySpace(prefix: string): KeySpace {
     slots: (keyId) => `{${prefix}:key:${keyId}}:slots`,
     parked: (keyId) => `{${prefix}:key:${keyId}}:parked`,
     backlog: (keyId) => `{${prefix}:key:${keyId}}:backlog`,
+    waiting: (keyId) => `{${prefix}:key:${keyId}}:waiting`,
     cancel: (jobId) => `${prefix}:cancel:${jobId}`,
     cancelled: (jobId) => `${prefix}:cancelled:${jobId}`,
     replay: (id) => `${prefix}:replay:${id}`,

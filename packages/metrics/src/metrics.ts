@@ -10,6 +10,8 @@ export interface ApiMetrics {
   rejected: Counter<'code'>;
   /** Sets how jobs are counted at scrape time (queue depth by state). */
   countJobsWith(read: () => Promise<Record<string, Record<string, number>>>): void;
+  /** Sets how the oldest waiting export's age is read at scrape time (seconds). */
+  ageOldestWaitingWith(read: () => Promise<number>): void;
 }
 
 /** The api's metrics, with Node's defaults, on a registry of its own (GET /metrics). */
@@ -17,6 +19,17 @@ export function createApiMetrics(): ApiMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   let readCounts: (() => Promise<Record<string, Record<string, number>>>) | undefined;
+  let readOldestAge: (() => Promise<number>) | undefined;
+  new Gauge({
+    name: 'fluxquery_oldest_waiting_export_seconds',
+    help: 'How long the oldest export that has not started yet has waited (0: none waits); read from Redis at scrape time',
+    registers: [registry],
+    async collect() {
+      if (!readOldestAge) return;
+      const age = await readOldestAge().catch(() => undefined);
+      if (age !== undefined) this.set(age);
+    },
+  });
   new Gauge({
     name: 'fluxquery_jobs',
     help: 'Jobs in each queue by state (read from Redis at scrape time)',
@@ -53,6 +66,9 @@ export function createApiMetrics(): ApiMetrics {
     }),
     countJobsWith(read) {
       readCounts = read;
+    },
+    ageOldestWaitingWith(read) {
+      readOldestAge = read;
     },
   };
 }
