@@ -256,7 +256,7 @@ describe('bad requests', () => {
     const res = await signedPost(GOOD);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ job_id: expect.stringMatching(/^[0-9a-f-]{36}$/), status: 'PENDING' });
-    expect(await harness.queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect(await harness.queue.getJobCounts('waiting', 'prioritized')).toEqual({ waiting: 0, prioritized: 1 });
   });
 });
 

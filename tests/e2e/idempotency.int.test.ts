@@ -17,7 +17,8 @@ const post = (idempotencyKey: string | undefined, text = body(), keyId = 'defaul
   const req = harness.signed('POST', '/export', text, keyId);
   return idempotencyKey === undefined ? req : req.set('Idempotency-Key', idempotencyKey);
 };
-const jobCount = async () => (await harness.queue.getJobCounts('waiting')).waiting ?? 0;
+// Exports wait as prioritized jobs (their key's backlog is their priority).
+const jobCount = async () => (await harness.queue.getJobCounts('prioritized')).prioritized ?? 0;
 
 describe('Idempotency-Key', () => {
   it('gives a retried request (signed anew) the job of the first one, and queues one job', async () => {

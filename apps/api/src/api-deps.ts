@@ -52,6 +52,7 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     ...(openApi ? { openApi } : {}),
     guards: createRedisGuards(redis, prefix),
     backlog,
+    ...replicaWait(redis, config.redisWait),
     defaultSchema: config.mysql.database,
     maxBodyBytes: config.maxBodyBytes,
     jobRetentionMs: config.jobRetentionMs,
@@ -60,4 +61,10 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     cancelled: createCancelledJobs(redis, prefix),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
   };
+}
+
+/** WAIT on the api's connection: it covers the job just written on it (and any other request's). */
+function replicaWait(redis: RedisClient, wait: Config['redisWait']): Pick<ApiDeps, 'waitForReplicas'> {
+  if (wait.replicas === 0) return {};
+  return { waitForReplicas: async () => (await redis.wait(wait.replicas, wait.timeoutMs)) >= wait.replicas };
 }

@@ -28,6 +28,8 @@ export interface ApiDeps {
   guards: RequestGuards;
   /** Each key's exports queued or running: a new job's priority (fair shares between keys). */
   backlog: KeyBacklog;
+  /** REDIS_WAIT_REPLICAS: true once enough replicas hold what was just written; absent: no wait. */
+  waitForReplicas?: () => Promise<boolean>;
   /** The database of MYSQL_DSN, where unqualified tables live. */
   defaultSchema: string;
   maxBodyBytes: number;

@@ -27,4 +27,18 @@ export async function queueExport(
     await claim?.release();
     throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
   });
+  await confirmReplicated(deps);
+}
+
+/**
+ * REDIS_WAIT_REPLICAS: a 202 promises that a failover cannot lose the job. The job stays queued
+ * when the replicas are late, and so does the idempotency claim: a retry with the same key gets
+ * the same job, once a replica holds it.
+ */
+export async function confirmReplicated(deps: ApiDeps): Promise<void> {
+  if (!deps.waitForReplicas || (await deps.waitForReplicas().catch(() => false))) return;
+  throw new AppError(
+    'SERVICE_UNAVAILABLE',
+    'the export was queued, but no replica has confirmed it yet; retry with the same Idempotency-Key to get the same job',
+  );
 }

@@ -49,6 +49,8 @@ const settings = {
   REDIS_PASSWORD: Joi.string().allow(''),
   REDIS_TLS: flag().default(false),
   REDIS_DB: Joi.number().integer().min(0).max(15).default(0),
+  REDIS_WAIT_REPLICAS: Joi.number().integer().min(0).max(10).default(0),
+  REDIS_WAIT_TIMEOUT: duration.default(1_000),
   STORAGE_TYPE: Joi.string().valid('local', 's3').default('local'),
   LOCAL_STORAGE_PATH: Joi.string().default('./exports'),
   // Required with STORAGE_TYPE=s3 (checked in delivery-config.ts, with one clear message).
@@ -190,6 +192,10 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   REDIS_PASSWORD: "Sentinel and Cluster: the data nodes' password (with REDIS_URL, put it in the URL)",
   REDIS_TLS: 'Sentinel and Cluster: TLS to every node and sentinel (with REDIS_URL, use `rediss://`)',
   REDIS_DB: 'Sentinel: the database number (a cluster has only 0; with REDIS_URL, put it in the URL)',
+  REDIS_WAIT_REPLICAS:
+    'before answering 202, wait until this many replicas hold the new job (Redis `WAIT`), so that a failover cannot lose an accepted export; 0: answer at once (docs/operations.md, "Failover"); one node or Sentinel',
+  REDIS_WAIT_TIMEOUT:
+    'how long POST /export waits for REDIS_WAIT_REPLICAS; fewer in time: 503, and a retry with the same Idempotency-Key gets the same job',
   STORAGE_TYPE: 'where files go: `local` (LOCAL_STORAGE_PATH) or `s3`',
   LOCAL_STORAGE_PATH: 'the folder for local files; the api and every worker need the same one',
   S3_BUCKET: 'the bucket (required with STORAGE_TYPE=s3)',

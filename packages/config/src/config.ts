@@ -2,6 +2,7 @@ import type { ClientKey, ClientLimits } from './client-keys';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { StorageConfig } from '@fluxquery/storage';
 import type { EmailSettings, SmtpSettings } from './delivery-config';
+import type { ReplicaWait } from './redis-config';
 import type { MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import type { RedisTopology } from '@fluxquery/coordination';
 
@@ -16,6 +17,8 @@ export interface Config {
   mysql: MysqlConnectionOptions;
   /** REDIS_URL, REDIS_SENTINELS or REDIS_CLUSTER_NODES, with their credentials. */
   redis: RedisTopology;
+  /** REDIS_WAIT_REPLICAS (0: off) and REDIS_WAIT_TIMEOUT. */
+  redisWait: ReplicaWait;
   storage: StorageConfig;
   smtp: SmtpSettings;
   email: EmailSettings;

@@ -85,6 +85,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     serverHost: v.SERVER_HOST,
     mysql,
     redis: redis.topology,
+    redisWait: { replicas: v.REDIS_WAIT_REPLICAS, timeoutMs: v.REDIS_WAIT_TIMEOUT },
     storage: readStorage(v, localRoot),
     smtp: readSmtp(v),
     email: { attachFile: v.EMAIL_ATTACH_FILE, maxMessageBytes: v.EMAIL_MAX_ATTACHMENT_BYTES },

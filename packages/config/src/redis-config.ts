@@ -11,6 +11,14 @@ export interface RedisEnv {
   REDIS_PASSWORD?: string;
   REDIS_TLS: boolean;
   REDIS_DB: number;
+  REDIS_WAIT_REPLICAS: number;
+  REDIS_WAIT_TIMEOUT: number;
+}
+
+/** REDIS_WAIT_REPLICAS and REDIS_WAIT_TIMEOUT: how many replicas must hold a new job before its 202. */
+export interface ReplicaWait {
+  replicas: number;
+  timeoutMs: number;
 }
 
 /**
@@ -41,6 +49,9 @@ export function readRedis(v: RedisEnv, raw: NodeJS.ProcessEnv): { topology: Redi
   }
   if (v.REDIS_SENTINEL_NAME) problems.push('"REDIS_SENTINEL_NAME" needs REDIS_SENTINELS: the sentinels to ask');
   if (v.REDIS_CLUSTER_NODES) {
+    if (v.REDIS_WAIT_REPLICAS > 0) {
+      problems.push('"REDIS_WAIT_REPLICAS" works with REDIS_URL or REDIS_SENTINELS, not yet with REDIS_CLUSTER_NODES');
+    }
     if (v.REDIS_DB !== 0) problems.push('"REDIS_DB" must be 0 with REDIS_CLUSTER_NODES: a cluster has one database');
     const nodes = parseNodes(v.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES', problems);
     return { topology: { kind: 'cluster', nodes, auth, tls: v.REDIS_TLS }, problems };

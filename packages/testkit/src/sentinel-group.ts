@@ -7,7 +7,7 @@ import { freePort } from './own-redis';
 import { waitFor } from './wait-for';
 
 /**
- * A Sentinel group of the test's own, from the installed redis-server: one master, one replica
+ * A Sentinel group of the test's own, from the installed redis-server: one master, two replicas
  * and three sentinels (quorum 2), each on a free port with its files in a temporary folder.
  */
 export interface SentinelGroup {
@@ -38,19 +38,24 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
     const [host, port] = (await sentinel.call('SENTINEL', 'get-master-addr-by-name', NAME)) as [string, string];
     return `${host}:${port}`;
   };
-  // A failover needs a replica the sentinels know, in sync: they learn it from the master's INFO.
-  const replicaKnown = async () => {
+  // A failover needs a replica the sentinels know (they learn it from the master's INFO) and that
+  // holds the master's data: one promoted before its first sync completes starts empty.
+  const replicaReady = async () => {
     const replicas = (await sentinel.call('SENTINEL', 'replicas', NAME).catch(() => [])) as string[][];
-    return replicas.some((fields) => fields[fields.indexOf('flags') + 1] === 'slave') ? true : undefined;
+    const field = (fields: string[], name: string) => fields[fields.indexOf(name) + 1];
+    const ready = replicas.filter(
+      (fields) => field(fields, 'flags') === 'slave' && field(fields, 'master-link-status') === 'ok',
+    );
+    return ready.length >= 2 ? true : undefined;
   };
-  await waitFor(replicaKnown, 30_000, 200);
+  await waitFor(replicaReady, 30_000, 200);
   return {
     sentinels: sentinelPorts.map((port) => `127.0.0.1:${port}`).join(','),
     name: NAME,
     master,
     async failover() {
       const from = await master();
-      await waitFor(replicaKnown, 30_000, 200);
+      await waitFor(replicaReady, 30_000, 200);
       await sentinel.call('SENTINEL', 'failover', NAME);
       const to = await waitFor(async () => {
         const now = await master();
@@ -70,18 +75,28 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
   };
 }
 
-/** The master and its replica, each with an append-only file. */
+/**
+ * The master and two replicas, each with an append-only file. Two, so that the master a failover
+ * makes has a replica at once (the other one, which the sentinels point at it); the old master
+ * rejoins only when the sentinels next look at it (up to 10 s), or when it comes back from a crash.
+ */
 async function spawnDataNodes(dir: string, masterPort: number): Promise<ChildProcess[]> {
-  const replicaPort = await freePort();
+  const replicaPorts = [await freePort(), await freePort()];
   const node = (port: number, extra: string[]) =>
     spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes', ...extra],
+      // Syncs start at once, not after the default 5 s that lets more replicas join one sync.
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+        ...['--repl-diskless-sync-delay', '0', ...extra],
+      ],
       { stdio: 'ignore' },
     );
   return [
     node(masterPort, ['--appendfilename', `m${masterPort}.aof`]),
-    node(replicaPort, ['--appendfilename', `r${replicaPort}.aof`, '--replicaof', '127.0.0.1', String(masterPort)]),
+    ...replicaPorts.map((port) =>
+      node(port, ['--appendfilename', `r${port}.aof`, '--replicaof', '127.0.0.1', String(masterPort)]),
+    ),
   ];
 }
 

@@ -6,7 +6,7 @@ import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { checkExportPolicy } from '../export-policy';
 import { parseExportRequest, type ExportRequest } from '../export-request';
 import { claimIdempotencyKey, type IdempotentClaim } from '../idempotency';
-import { queueExport } from '../queue-export';
+import { confirmReplicated, queueExport } from '../queue-export';
 
 /** POST /export: parse, check the SQL and the key's policy, enqueue, 202 {job_id}. Nothing is queued unless all pass. */
 export function createExportRoute(deps: ApiDeps) {
@@ -19,6 +19,7 @@ export function createExportRoute(deps: ApiDeps) {
     const claim = await claimRequest(req, deps, { keyId: client.keyId, body, jobId });
     if (claim?.existingJobId) {
       // The same request again: the job the first one made, not a second export.
+      await confirmReplicated(deps);
       res.setHeader('Idempotent-Replayed', 'true');
       answer(res, { job_id: claim.existingJobId });
       return;
