@@ -17,3 +17,4 @@ export { startTestS3, type TestS3, type TestS3Options } from './test-s3';
 export { startTestSmtp, type TestSmtp, type ReceivedMail } from './test-smtp';
 export { createOwnRedis, freePort, type OwnRedis } from './own-redis';
 export { startSentinelGroup, type SentinelGroup } from './sentinel-group';
+export { startOwnCluster, type OwnCluster } from './own-cluster';

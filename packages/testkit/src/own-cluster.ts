@@ -1,0 +1,84 @@
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { Redis } from 'ioredis';
+import { freePort } from './own-redis';
+import { waitFor } from './wait-for';
+
+/** A Redis Cluster of the test's own: three masters and a replica each, on free ports. */
+export interface OwnCluster {
+  /** REDIS_CLUSTER_NODES: the three first nodes. */
+  nodes: string;
+  /**
+   * `CLUSTER FAILOVER` on the replica of the master that holds `key`: a coordinated switch (the
+   * master stops taking writes until its replica has caught up). Resolves once the replica is master.
+   */
+  failover(key: string): Promise<{ from: string; to: string }>;
+  close(): Promise<void>;
+}
+
+const run = promisify(execFile);
+
+export async function startOwnCluster(): Promise<OwnCluster> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'fq-cluster-'));
+  const ports: number[] = [];
+  for (let n = 0; n < 6; n += 1) ports.push(await freePort());
+  const children: ChildProcess[] = ports.map((port) =>
+    spawn(
+      'redis-server',
+      [
+        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+        ...['--appendfilename', `${port}.aof`, '--cluster-enabled', 'yes', '--cluster-config-file', `${port}.conf`],
+        ...['--cluster-node-timeout', '3000', '--repl-diskless-sync-delay', '0'],
+      ],
+      { stdio: 'ignore' },
+    ),
+  );
+  const client = (port: number) => new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  await waitFor(async () =>
+    (await client(ports[5]!)
+      .ping()
+      .catch(() => '')) === 'PONG'
+      ? true
+      : undefined,
+  );
+  const addresses = ports.map((port) => `127.0.0.1:${port}`);
+  await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
+  const first = client(ports[0]!);
+  await waitFor(async () => ((await first.cluster('INFO')).includes('cluster_state:ok') ? true : undefined), 20_000);
+  return {
+    nodes: addresses.slice(0, 3).join(','),
+    async failover(key) {
+      const slot = Number(await first.cluster('KEYSLOT', key));
+      const owner = async (): Promise<string> => {
+        const ranges = await first.cluster('SLOTS');
+        const range = ranges.find(([start, end]) => slot >= start && slot <= end);
+        return `${range?.[2]?.[0]}:${range?.[2]?.[1]}`;
+      };
+      const from = await owner();
+      const nodes = String(await first.cluster('NODES')).split('\n');
+      const masterId = nodes.find((line) => line.split(' ')[1]?.startsWith(`${from}@`))?.split(' ')[0];
+      const replicaLine = nodes.find((line) => line.split(' ')[3] === masterId);
+      const replicaPort = Number(replicaLine?.split(' ')[1]?.split(':')[1]?.split('@')[0]);
+      const replica = client(replicaPort);
+      await replica.cluster('FAILOVER');
+      replica.disconnect();
+      const to = await waitFor(async () => {
+        const now = await owner();
+        return now !== from ? now : undefined;
+      }, 30_000);
+      return { from, to };
+    },
+    async close() {
+      first.disconnect();
+      const exits = children.map((child) =>
+        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
+      );
+      for (const child of children) child.kill('SIGTERM');
+      await Promise.all(exits);
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
