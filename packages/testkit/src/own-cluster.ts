@@ -25,17 +25,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fq-cluster-'));
   const ports: number[] = [];
   for (let n = 0; n < 6; n += 1) ports.push(await freePort());
-  const children: ChildProcess[] = ports.map((port) =>
-    spawn(
-      'redis-server',
-      [
-        ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
-        ...['--appendfilename', `${port}.aof`, '--cluster-enabled', 'yes', '--cluster-config-file', `${port}.conf`],
-        ...['--cluster-node-timeout', '3000', '--repl-diskless-sync-delay', '0'],
-      ],
-      { stdio: 'ignore' },
-    ),
-  );
+  const children = ports.map((port) => spawnClusterNode(dir, port));
   const client = (port: number) => new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
   await waitFor(async () =>
     (await client(ports[5]!)
@@ -81,4 +71,17 @@ export async function startOwnCluster(): Promise<OwnCluster> {
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** One cluster node with an append-only file; syncs start at once (no diskless delay). */
+function spawnClusterNode(dir: string, port: number): ChildProcess {
+  return spawn(
+    'redis-server',
+    [
+      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+      ...['--appendfilename', `${port}.aof`, '--cluster-enabled', 'yes', '--cluster-config-file', `${port}.conf`],
+      ...['--cluster-node-timeout', '3000', '--repl-diskless-sync-delay', '0'],
+    ],
+    { stdio: 'ignore' },
+  );
 }
