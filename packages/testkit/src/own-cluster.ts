@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from './own-redis';
+import { stopProcesses } from './stop-processes';
 import { waitFor } from './wait-for';
 
 /** A Redis Cluster of the test's own: three masters and a replica each, on free ports. */
@@ -63,11 +64,7 @@ export async function startOwnCluster(): Promise<OwnCluster> {
     },
     async close() {
       first.disconnect();
-      const exits = children.map((child) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
-      );
-      for (const child of children) child.kill('SIGTERM');
-      await Promise.all(exits);
+      await stopProcesses(children);
       await rm(dir, { recursive: true, force: true });
     },
   };

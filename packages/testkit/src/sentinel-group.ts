@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort } from './own-redis';
+import { stopProcesses } from './stop-processes';
 import { waitFor } from './wait-for';
 
 /**
@@ -65,11 +66,7 @@ export async function startSentinelGroup(): Promise<SentinelGroup> {
     },
     async close() {
       sentinel.disconnect();
-      const exits = children.map((child) =>
-        child.exitCode === null ? new Promise((resolve) => child.once('exit', resolve)) : Promise.resolve(),
-      );
-      for (const child of children) child.kill('SIGTERM');
-      await Promise.all(exits);
+      await stopProcesses(children);
       await rm(dir, { recursive: true, force: true });
     },
   };
