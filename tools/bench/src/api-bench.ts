@@ -1,8 +1,8 @@
+import { connectBenchRedis } from './bench-redis';
 import { signatureHeaders } from '@fluxquery/client';
 import { loadConfig } from '@fluxquery/config';
 import { createDeliveryQueue, createExportQueue } from '@fluxquery/export-job';
 import autocannon from 'autocannon';
-import { Redis } from 'ioredis';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-table';
@@ -59,7 +59,7 @@ async function main(): Promise<void> {
       ),
     },
   });
-  const redis = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const redis = connectBenchRedis({ maxRetriesPerRequest: null });
   const queue = createExportQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
   const deliveries = createDeliveryQueue({ connection: redis, prefix: service.prefix, retentionMs: 3_600_000 });
   try {

@@ -1,7 +1,8 @@
+import { connectBenchRedis } from './bench-redis';
 import { loadConfig } from '@fluxquery/config';
-import { DELIVERY_QUEUE_NAME, EXPORT_QUEUE_NAME, jobOptions } from '@fluxquery/export-job';
+import { DELIVERY_QUEUE_NAME, EXPORT_QUEUE_NAME, jobOptions, queueKeyPrefix } from '@fluxquery/export-job';
 import { Queue, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
+import type { Cluster, Redis } from 'ioredis';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
       child: { type: 'string' },
     },
   });
-  const connection = new Redis(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', { maxRetriesPerRequest: null });
+  const connection = connectBenchRedis({ maxRetriesPerRequest: null });
   const { workerCount, maxDbConcurrency } = loadConfig();
   if (values.child) return runWorkers(connection, values.child, workerCount);
 
@@ -79,13 +80,13 @@ const RESULT = {
 };
 
 /** A queue by the catalog's name, with the catalog's job options (retention, attempts, backoff). */
-function queueFor(job: 'export' | 'delivery', connection: Redis, prefix: string): Queue {
+function queueFor(job: 'export' | 'delivery', connection: Redis | Cluster, prefix: string): Queue {
   const name = job === 'export' ? EXPORT_QUEUE_NAME : DELIVERY_QUEUE_NAME;
   const defaultJobOptions = jobOptions(job, { ms: 3_600_000, count: 1_000_000 });
-  return new Queue(name, { connection, prefix, defaultJobOptions });
+  return new Queue(name, { connection, prefix: queueKeyPrefix(prefix, name), defaultJobOptions });
 }
 
-function runWorkers(connection: Redis, prefix: string, concurrency: number): void {
+function runWorkers(connection: Redis | Cluster, prefix: string, concurrency: number): void {
   const deliveries = queueFor('delivery', connection, prefix);
   new Worker(
     EXPORT_QUEUE_NAME,
@@ -93,11 +94,11 @@ function runWorkers(connection: Redis, prefix: string, concurrency: number): voi
       await deliveries.add('email', { exportJobId: job.id, ...RESULT }, { jobId: `email-${job.id}` });
       return RESULT;
     },
-    { connection, prefix, concurrency },
+    { connection, prefix: queueKeyPrefix(prefix, EXPORT_QUEUE_NAME), concurrency },
   );
   new Worker(DELIVERY_QUEUE_NAME, () => Promise.resolve({ status: 'disabled' }), {
     connection,
-    prefix,
+    prefix: queueKeyPrefix(prefix, DELIVERY_QUEUE_NAME),
     concurrency: 4,
   });
 }

@@ -1,3 +1,4 @@
+import { benchRedisEnv } from './bench-redis';
 import { createClient, type FluxQueryClient } from '@fluxquery/client';
 import { createReaderAccount, type MysqlConnectionOptions } from '@fluxquery/mysql-source';
 import { freePort } from '@fluxquery/testkit';
@@ -70,7 +71,7 @@ export async function startServiceUnderTest(
     SERVER_PORT: String(port),
     PUBLIC_URL: `http://127.0.0.1:${port}`,
     MYSQL_DSN: `mysql://${READER.user}:${READER.password}@${admin.host}:${admin.port}/${database}`,
-    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    ...benchRedisEnv(),
     QUEUE_PREFIX: `fqbench${randomBytes(4).toString('hex')}`,
     LOCAL_STORAGE_PATH: storage,
     API_SECRET: secret,
