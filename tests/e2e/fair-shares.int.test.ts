@@ -82,5 +82,9 @@ describe('fair shares between keys, default settings, one worker process', () =>
       const isOtherWaiting = order.slice(i + 3).some((key) => key !== run[0]);
       if (isOtherWaiting) expect(run.every((key) => key === run[0])).toBe(false);
     }
+    // Every finished export left its key's backlog: the next one is first in line again.
+    const next = await submit(A, 'SELECT 1 AS one');
+    expect((await harness.queue.getJob(next))?.opts.priority).toBe(1);
+    expect((await pollUntilDone(harness, next, 30_000, A.id)).body.status).toBe('COMPLETED');
   }, 180_000);
 });
