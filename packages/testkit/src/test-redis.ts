@@ -10,19 +10,37 @@ export const TEST_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6
  */
 export const TEST_REDIS_CLUSTER_NODES = process.env.TEST_REDIS_CLUSTER_NODES ?? '';
 
-/** A connection to the suite's Redis: the cluster when TEST_REDIS_CLUSTER_NODES is set, else the one node. */
-export function connectTestRedis(options: RedisOptions = {}): TestRedis {
-  if (!TEST_REDIS_CLUSTER_NODES) return new Redis(TEST_REDIS_URL, options);
-  const nodes = TEST_REDIS_CLUSTER_NODES.split(',').map((node) => {
-    const [host = '127.0.0.1', port = '7000'] = node.trim().split(':');
+/**
+ * TEST_REDIS_SENTINELS (`host:port,…`) with TEST_REDIS_SENTINEL_NAME: the suite runs against the
+ * master a Sentinel group names (scripts/redis-sentinel.sh starts one).
+ */
+const TEST_REDIS_SENTINELS = process.env.TEST_REDIS_SENTINELS ?? '';
+const TEST_REDIS_SENTINEL_NAME = process.env.TEST_REDIS_SENTINEL_NAME ?? '';
+
+const parseNodes = (text: string) =>
+  text.split(',').map((node) => {
+    const [host = '127.0.0.1', port = '6379'] = node.trim().split(':');
     return { host, port: Number(port) };
   });
-  return new Cluster(nodes, { redisOptions: options, retryDelayOnClusterDown: 300, retryDelayOnFailover: 200 });
+
+/** A connection to the suite's Redis: the cluster, the Sentinel group's master, or the one node. */
+export function connectTestRedis(options: RedisOptions = {}): TestRedis {
+  if (TEST_REDIS_CLUSTER_NODES) {
+    const nodes = parseNodes(TEST_REDIS_CLUSTER_NODES);
+    return new Cluster(nodes, { redisOptions: options, retryDelayOnClusterDown: 300, retryDelayOnFailover: 200 });
+  }
+  if (TEST_REDIS_SENTINELS) {
+    return new Redis({ ...options, sentinels: parseNodes(TEST_REDIS_SENTINELS), name: TEST_REDIS_SENTINEL_NAME });
+  }
+  return new Redis(TEST_REDIS_URL, options);
 }
 
 /** The environment that points a service process (api, worker) at the suite's Redis. */
 export function testRedisEnv(): Record<string, string> {
-  return TEST_REDIS_CLUSTER_NODES ? { REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES } : { REDIS_URL: TEST_REDIS_URL };
+  if (TEST_REDIS_CLUSTER_NODES) return { REDIS_CLUSTER_NODES: TEST_REDIS_CLUSTER_NODES };
+  if (TEST_REDIS_SENTINELS)
+    return { REDIS_SENTINELS: TEST_REDIS_SENTINELS, REDIS_SENTINEL_NAME: TEST_REDIS_SENTINEL_NAME };
+  return { REDIS_URL: TEST_REDIS_URL };
 }
 
 export type TestRedis = Redis | Cluster;
