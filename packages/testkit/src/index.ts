@@ -18,3 +18,4 @@ export { startTestSmtp, type TestSmtp, type ReceivedMail } from './test-smtp';
 export { createOwnRedis, freePort, type OwnRedis } from './own-redis';
 export { startSentinelGroup, type SentinelGroup } from './sentinel-group';
 export { startOwnCluster, type OwnCluster } from './own-cluster';
+export { startTlsRedis, type TlsRedis } from './tls-redis';
