@@ -4,7 +4,7 @@ import type { WorkerMetrics } from '@fluxquery/metrics';
 import { pingDatabase } from '@fluxquery/mysql-source';
 import { existsSync } from 'node:fs';
 import { startMetricsServer, type WorkerProbes } from './metrics-server';
-import { warnAboutEviction, warnAboutPersistence } from './redis-checks';
+import { warnAboutEviction, warnAboutOldKeyNames, warnAboutPersistence } from './redis-checks';
 import { startRetention } from './retention';
 import { stopOnSignals } from './shutdown';
 import { checkAccountGrants, warnAboutDevelopmentSecrets } from './start-up-checks';
@@ -41,6 +41,7 @@ async function runStartUpChecks(config: Readonly<Config>, deps: WorkerDeps, logg
   await checkAccountGrants(config, logger);
   await warnAboutEviction(deps.connection, logger);
   await warnAboutPersistence(deps.connection, logger);
+  await warnAboutOldKeyNames(deps.connection, config.queuePrefix, logger);
 }
 
 function startMetricsServerIf(config: Readonly<Config>, metrics: WorkerMetrics, logger: Logger, probes: WorkerProbes) {

@@ -1,7 +1,7 @@
 import { createSilentLogger } from '@fluxquery/logger';
-import { createOwnRedis, TEST_REDIS_URL } from '@fluxquery/testkit';
+import { connectTestRedis, createOwnRedis, TEST_REDIS_URL, uniquePrefix } from '@fluxquery/testkit';
 import { Redis } from 'ioredis';
-import { warnAboutEviction, warnAboutPersistence } from './redis-checks';
+import { warnAboutEviction, warnAboutOldKeyNames, warnAboutPersistence } from './redis-checks';
 
 describe('the Redis eviction check', () => {
   it('warns about a policy that can drop jobs, and is quiet about noeviction', async () => {
@@ -35,6 +35,22 @@ describe('the Redis persistence check', () => {
       persistent.disconnect();
       volatile.disconnect();
       await own.close();
+    }
+  });
+});
+
+describe('the check for queues under the old key names', () => {
+  it('names a queue left under the names from before hash tags, and is quiet without one', async () => {
+    const redis = connectTestRedis();
+    const prefix = uniquePrefix('old_names');
+    try {
+      expect(await warnAboutOldKeyNames(redis, prefix, createSilentLogger())).toEqual([]);
+      // What BullMQ left of a queue with jobs, under the old names.
+      await redis.set(`${prefix}:exports:id`, '42');
+      expect(await warnAboutOldKeyNames(redis, prefix, createSilentLogger())).toEqual([`${prefix}:exports`]);
+    } finally {
+      await redis.del(`${prefix}:exports:id`);
+      await redis.quit();
     }
   });
 });

@@ -35,6 +35,26 @@ export async function warnAboutPersistence(redis: RedisClient, logger: Logger): 
   return true;
 }
 
+/**
+ * Queues under the names used before hash tags (`<prefix>:exports:…`; now
+ * `{<prefix>:exports}:exports:…`) hold jobs no worker will take: an upgrade that did not drain
+ * them first (docs/operations.md, Upgrades). Returns the old queues that still have keys, and logs
+ * `redis.old_key_names` when there are any.
+ */
+export async function warnAboutOldKeyNames(redis: RedisClient, prefix: string, logger: Logger): Promise<string[]> {
+  const old: string[] = [];
+  for (const queue of ['exports', 'deliveries']) {
+    if ((await redis.exists(`${prefix}:${queue}:id`).catch(() => 0)) > 0) old.push(`${prefix}:${queue}`);
+  }
+  if (old.length === 0) return old;
+  logger.warn('redis.old_key_names', {
+    queues: old,
+    advice:
+      'these queues use the key names from before Redis Cluster support: run the old workers until they are empty (docs/operations.md, Upgrades)',
+  });
+  return old;
+}
+
 /** A setting of every server that holds data: the one node, Sentinel's master, or each cluster master. */
 async function readSetting(redis: RedisClient, name: string): Promise<(string | undefined)[]> {
   const servers = redis instanceof Cluster ? redis.nodes('master') : [redis];
