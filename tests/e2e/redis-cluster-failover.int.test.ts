@@ -10,7 +10,11 @@ let services: FailoverServices;
 
 beforeAll(async () => {
   cluster = await startOwnCluster();
-  services = await startFailoverServices('e2e_redis_cluster_failover', { REDIS_CLUSTER_NODES: cluster.nodes });
+  services = await startFailoverServices('e2e_redis_cluster_failover', {
+    REDIS_CLUSTER_NODES: cluster.nodes,
+    // Each master has one replica: a 202 once it holds the job.
+    REDIS_WAIT_REPLICAS: '1',
+  });
 }, 90_000);
 
 afterAll(async () => {

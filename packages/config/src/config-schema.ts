@@ -193,7 +193,7 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   REDIS_TLS: 'Sentinel and Cluster: TLS to every node and sentinel (with REDIS_URL, use `rediss://`)',
   REDIS_DB: 'Sentinel: the database number (a cluster has only 0; with REDIS_URL, put it in the URL)',
   REDIS_WAIT_REPLICAS:
-    'before answering 202, wait until this many replicas hold the new job (Redis `WAIT`), so that a failover cannot lose an accepted export; 0: answer at once (docs/operations.md, "Failover"); one node or Sentinel',
+    'before answering 202, wait until this many replicas hold the new job (Redis `WAIT`), so that a failover cannot lose an accepted export; 0: answer at once (docs/operations.md, "Failover")',
   REDIS_WAIT_TIMEOUT:
     'how long POST /export waits for REDIS_WAIT_REPLICAS; fewer in time: 503, and a retry with the same Idempotency-Key gets the same job',
   STORAGE_TYPE: 'where files go: `local` (LOCAL_STORAGE_PATH) or `s3`',

@@ -49,9 +49,6 @@ export function readRedis(v: RedisEnv, raw: NodeJS.ProcessEnv): { topology: Redi
   }
   if (v.REDIS_SENTINEL_NAME) problems.push('"REDIS_SENTINEL_NAME" needs REDIS_SENTINELS: the sentinels to ask');
   if (v.REDIS_CLUSTER_NODES) {
-    if (v.REDIS_WAIT_REPLICAS > 0) {
-      problems.push('"REDIS_WAIT_REPLICAS" works with REDIS_URL or REDIS_SENTINELS, not yet with REDIS_CLUSTER_NODES');
-    }
     if (v.REDIS_DB !== 0) problems.push('"REDIS_DB" must be 0 with REDIS_CLUSTER_NODES: a cluster has one database');
     const nodes = parseNodes(v.REDIS_CLUSTER_NODES, 'REDIS_CLUSTER_NODES', problems);
     return { topology: { kind: 'cluster', nodes, auth, tls: v.REDIS_TLS }, problems };
