@@ -4,9 +4,9 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { freePort, startTestS3, waitFor } from '@fluxquery/testkit';
+import { freePort, startTestS3 } from '@fluxquery/testkit';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { type ServiceProcess, startApiAndWorker, stopServices } from './service-process';
 
 // `fluxquery` as a user runs it: the built CLI in a process of its own, in a pipe, with its
 // settings in the environment; against the test's database directly, and against a real api and
@@ -36,8 +36,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const service of processes) service.child.kill('SIGKILL');
-  await Promise.all(processes.map((service) => service.exited));
+  await stopServices(processes);
   await harness.close();
   await rm(folder, { recursive: true, force: true });
 });
@@ -170,12 +169,7 @@ describe('fluxquery, against a running service', () => {
     const port = await freePort();
     env.BASE_URL = `http://127.0.0.1:${port}`;
     const serviceEnv = { SERVER_PORT: String(port) };
-    processes.push(spawnApi(harness, serviceEnv), spawnWorker(harness, serviceEnv));
-    await waitFor(async () =>
-      processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-        ? true
-        : undefined,
-    );
+    processes.push(...(await startApiAndWorker(harness, serviceEnv)));
   });
 
   it('warns loudly when the api listens on every interface with a development secret (devsecret here)', () => {

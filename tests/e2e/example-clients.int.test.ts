@@ -2,9 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { freePort, waitFor } from '@fluxquery/testkit';
+import { freePort } from '@fluxquery/testkit';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { type ServiceProcess, startApiAndWorker, stopServices } from './service-process';
 
 // Each example client, run as a user would, against a real api and worker, with a query full of
 // quotes, backslashes and a line break: each must sign, submit, poll, fetch the file and exit 0.
@@ -64,17 +64,11 @@ beforeAll(async () => {
   }
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
-  processes.push(spawnApi(harness, { SERVER_PORT: String(port) }), spawnWorker(harness, { SERVER_PORT: String(port) }));
-  await waitFor(async () =>
-    processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-      ? true
-      : undefined,
-  );
+  processes.push(...(await startApiAndWorker(harness, { SERVER_PORT: String(port) })));
 }, 120_000);
 
 afterAll(async () => {
-  for (const service of processes) service.child.kill('SIGKILL');
-  await Promise.all(processes.map((service) => service.exited));
+  await stopServices(processes);
   await harness.close();
   await rm(work, { recursive: true, force: true });
 });

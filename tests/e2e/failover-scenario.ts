@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { startApiAndWorker, stopServices, type ServiceProcess } from './service-process';
 
 // One scenario for every Redis topology: a failover in the middle of a 1,000,000-row export and
 // of a stream of submissions, with a real api and a real worker process pointed at the topology
@@ -39,21 +39,14 @@ export async function startFailoverServices(name: string, redisEnv: Record<strin
     // only: it is taken again as stalled after this (30 s by default), and finishes then.
     WORKER_STALL_INTERVAL: '10',
   };
-  const processes = [spawnApi(harness, env), spawnWorker(harness, env)];
+  const processes = await startApiAndWorker(harness, env).catch(async (error: unknown) => {
+    await harness.close();
+    throw error;
+  });
   const close = async (): Promise<void> => {
-    for (const process of processes) process.child.kill('SIGKILL');
-    await Promise.all(processes.map((process) => process.exited));
+    await stopServices(processes);
     await harness.close();
   };
-  await waitFor(async () =>
-    processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-      ? true
-      : undefined,
-  ).catch(async (error: unknown) => {
-    const logs = processes.map((p) => p.stderr()).join('\n');
-    await close();
-    throw new Error(`the services did not start: ${logs}`, { cause: error });
-  });
   return { harness, client, processes, close };
 }
 

@@ -2,7 +2,7 @@ import type { RowDataPacket } from 'mysql2';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, testClient, TEST_LIMITS, type Harness } from './harness';
-import { spawnWorker, type ServiceProcess } from './service-process';
+import { spawnWorker, type ServiceProcess, stopServices } from './service-process';
 
 // Fairness between client keys, with two real worker processes: a burst of 50 long exports from one
 // key, then another key's small export. The long exports read a table the test holds a WRITE lock
@@ -33,8 +33,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await locker.query('UNLOCK TABLES').catch(() => undefined);
   await locker.end();
-  for (const worker of workers) worker.child.kill('SIGKILL');
-  await Promise.all(workers.map((worker) => worker.exited));
+  await stopServices(workers);
   await harness.close();
 });
 

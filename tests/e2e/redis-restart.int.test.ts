@@ -4,7 +4,7 @@ import path from 'node:path';
 import { signV2 } from '@fluxquery/signing';
 import { createOwnRedis, freePort, waitFor, type OwnRedis } from '@fluxquery/testkit';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { type ServiceProcess, startApiAndWorker, stopServices } from './service-process';
 
 // Redis goes away in the middle of an export and comes back: a real api and a real worker process
 // on a Redis of the test's own (with an append-only file, as docs/operations.md recommends).
@@ -23,19 +23,11 @@ beforeAll(async () => {
   const port = await freePort();
   baseUrl = `http://127.0.0.1:${port}`;
   const env = { REDIS_URL: redis.url, SERVER_PORT: String(port) };
-  processes.push(spawnApi(harness, env), spawnWorker(harness, env));
-  await waitFor(async () =>
-    processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-      ? true
-      : undefined,
-  ).catch((error: unknown) => {
-    throw new Error(`the services did not start: ${processes.map((p) => p.stderr()).join('\n')}`, { cause: error });
-  });
+  processes.push(...(await startApiAndWorker(harness, env)));
 });
 
 afterAll(async () => {
-  for (const process of processes) process.child.kill('SIGKILL');
-  await Promise.all(processes.map((process) => process.exited));
+  await stopServices(processes);
   await redis.close();
   await harness.close();
 });

@@ -1,7 +1,7 @@
 import { createClient } from '@fluxquery/client';
 import { freePort, startTlsRedis, waitFor, type TlsRedis } from '@fluxquery/testkit';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { spawnApi, type ServiceProcess, startApiAndWorker, stopServices } from './service-process';
 
 // Redis over TLS with a password, as managed Redis is run: a server of the test's own that speaks
 // only TLS, a CA made for it (given to the processes as NODE_EXTRA_CA_CERTS), and the service
@@ -16,8 +16,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  for (const process of processes) process.child.kill('SIGKILL');
-  await Promise.all(processes.map((process) => process.exited));
+  await stopServices(processes);
   await redis?.close();
   await harness?.close();
 });
@@ -26,14 +25,7 @@ describe('Redis over TLS, with a password', () => {
   it('queues, runs and reports an export, every connection verified against the CA', async () => {
     const port = await freePort();
     const env = { REDIS_URL: redis.url, NODE_EXTRA_CA_CERTS: redis.caFile, SERVER_PORT: String(port) };
-    processes.push(spawnApi(harness, env), spawnWorker(harness, env));
-    await waitFor(async () =>
-      processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-        ? true
-        : undefined,
-    ).catch((error: unknown) => {
-      throw new Error(`the services did not start: ${processes.map((p) => p.stderr()).join('\n')}`, { cause: error });
-    });
+    processes.push(...(await startApiAndWorker(harness, env)));
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret: SECRET });
     const { job_id } = await client.submit({ query: 'SELECT 1 AS one, 2 AS two', email: 'ops@example.com' });
     const done = await client.wait(job_id, { timeoutMs: 30_000 });

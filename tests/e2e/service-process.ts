@@ -1,4 +1,4 @@
-import { testRedisEnv } from '@fluxquery/testkit';
+import { testRedisEnv, waitFor } from '@fluxquery/testkit';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import type { Harness } from './harness';
@@ -25,6 +25,28 @@ export interface ServiceProcess {
  */
 export function spawnWorker(harness: Harness, env: Record<string, string> = {}): ServiceProcess {
   return spawnService('worker', harness, env);
+}
+
+/**
+ * A real api and a real worker on `env`, once both have logged that they started. When they do
+ * not, both are stopped and the error carries what they wrote to stderr.
+ */
+export async function startApiAndWorker(harness: Harness, env: Record<string, string> = {}): Promise<ServiceProcess[]> {
+  const processes = [spawnApi(harness, env), spawnWorker(harness, env)];
+  const isStarted = (p: ServiceProcess) =>
+    p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started');
+  await waitFor(async () => (processes.every(isStarted) ? true : undefined)).catch(async (error: unknown) => {
+    const stderr = processes.map((p) => p.stderr()).join('\n');
+    await stopServices(processes);
+    throw new Error(`the services did not start: ${stderr}`, { cause: error });
+  });
+  return processes;
+}
+
+/** SIGKILL to each process; resolves once all have exited. */
+export async function stopServices(processes: readonly ServiceProcess[]): Promise<void> {
+  for (const service of processes) service.child.kill('SIGKILL');
+  await Promise.all(processes.map((service) => service.exited));
 }
 
 /** A real api process, the same way; SERVER_PORT and REDIS_URL usually come in `env`. */

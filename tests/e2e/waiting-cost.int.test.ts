@@ -3,7 +3,7 @@ import { createOwnRedis, freePort, waitFor, type OwnRedis } from '@fluxquery/tes
 import { Redis } from 'ioredis';
 import { createConnection, type Connection } from 'mysql2/promise';
 import { createHarness, SECRET, type Harness } from './harness';
-import { spawnApi, spawnWorker, type ServiceProcess } from './service-process';
+import { type ServiceProcess, startApiAndWorker, stopServices } from './service-process';
 
 // What waiting costs Redis: one key's 2,000 queued exports behind its two running ones (held in
 // MariaDB by a table lock), a real api and worker process on a Redis of the test's own, so that
@@ -25,8 +25,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await locker?.query('UNLOCK TABLES').catch(() => undefined);
   await locker?.end();
-  for (const process of processes) process.child.kill('SIGKILL');
-  await Promise.all(processes.map((process) => process.exited));
+  await stopServices(processes);
   await redis?.close();
   await harness?.close();
 });
@@ -57,12 +56,7 @@ describe('2,000 exports waiting behind their key’s two running ones', () => {
       EXPORTS_PER_MINUTE: '100000',
       REQUESTS_PER_MINUTE: '100000',
     };
-    processes.push(spawnApi(harness, env), spawnWorker(harness, env));
-    await waitFor(async () =>
-      processes.every((p) => p.logs.some((l) => l.message === 'api.started' || l.message === 'worker.started'))
-        ? true
-        : undefined,
-    );
+    processes.push(...(await startApiAndWorker(harness, env)));
     const client = createClient({ baseUrl: `http://127.0.0.1:${port}`, secret: SECRET });
     await locker.query('LOCK TABLES slow WRITE');
     const query = 'SELECT id FROM slow';

@@ -3,7 +3,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { waitFor } from '@fluxquery/testkit';
 import { createHarness, pollUntilDone, type Harness } from './harness';
-import { spawnWorker, type ServiceProcess } from './service-process';
+import { spawnWorker, type ServiceProcess, stopServices } from './service-process';
 
 // Real worker processes, started from the built dist as production starts them, on this file's
 // database, Redis prefix and folder: one killed mid-export, one stopped with SIGTERM.
@@ -22,8 +22,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const worker of workers) worker.child.kill('SIGKILL');
-  await Promise.all(workers.map((worker) => worker.exited));
+  await stopServices(workers);
   await harness.close();
 });
 

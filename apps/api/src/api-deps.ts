@@ -5,13 +5,13 @@ import {
   createCancelledJobs,
   createKeyBacklog,
   createRedisGuards,
+  createReplicaWait,
   type RedisClient,
 } from '@fluxquery/coordination';
 import { createDeliveryQueue, createExportQueue, EXPORT_QUEUE_NAME, queueKeyPrefix } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
-import { Cluster } from 'ioredis';
 import type { ApiDeps } from './context';
 import { measureQueues } from './queue-metrics';
 import { loadOpenApi } from './routes/openapi.route';
@@ -64,24 +64,10 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
   };
 }
 
-/**
- * WAIT on the api's connection: it covers the job just written on it (and any other request's).
- * On a cluster, on the connection to the master that holds the export queue's slot, which is the
- * one the job was written on.
- */
+/** REDIS_WAIT_REPLICAS: WAIT where the export queue's jobs are written. */
 function replicaWait(redis: RedisClient, config: Readonly<Config>): Pick<ApiDeps, 'waitForReplicas'> {
   const { replicas, timeoutMs } = config.redisWait;
   if (replicas === 0) return {};
   const queueKey = `${queueKeyPrefix(config.queuePrefix, EXPORT_QUEUE_NAME)}:${EXPORT_QUEUE_NAME}:id`;
-  const owner = async (): Promise<RedisClient | undefined> => {
-    if (!(redis instanceof Cluster)) return redis;
-    const master = redis.slots[Number(await redis.cluster('KEYSLOT', queueKey))]?.[0];
-    return redis.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === master);
-  };
-  return {
-    waitForReplicas: async () => {
-      const node = await owner();
-      return node !== undefined && (await node.wait(replicas, timeoutMs)) >= replicas;
-    },
-  };
+  return { waitForReplicas: createReplicaWait(redis, queueKey, replicas, timeoutMs) };
 }

@@ -13,6 +13,7 @@ export { createRedisGuards, type RateBucket, type RateResult, type RequestGuards
 export { withTimeout } from './with-timeout';
 export {
   connectRedis,
+  createReplicaWait,
   redisHosts,
   type RedisClient,
   type RedisNode,

@@ -86,3 +86,28 @@ function credentials(auth: RedisAuth): RedisAuth {
     ...(auth.password ? { password: auth.password } : {}),
   };
 }
+
+/**
+ * `WAIT` for `replicas` replicas, up to `timeoutMs`, on the connection that wrote `key`: the one
+ * node, Sentinel's master, or on a cluster the master that holds the key's slot (its slot is asked
+ * once; the slot's master is looked up each time, as a failover moves it). True when enough
+ * replicas hold everything written on that connection so far.
+ */
+export function createReplicaWait(
+  redis: RedisClient,
+  key: string,
+  replicas: number,
+  timeoutMs: number,
+): () => Promise<boolean> {
+  let slot: Promise<number> | undefined;
+  const writer = async (): Promise<Redis | undefined> => {
+    if (!(redis instanceof Cluster)) return redis;
+    slot ??= redis.cluster('KEYSLOT', key).then(Number);
+    const master = redis.slots[await slot]?.[0];
+    return redis.nodes('master').find((node) => `${node.options.host}:${node.options.port}` === master);
+  };
+  return async () => {
+    const node = await writer();
+    return node !== undefined && (await node.wait(replicas, timeoutMs)) >= replicas;
+  };
+}

@@ -1,21 +1,19 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { loadConfig } from '@fluxquery/config';
+import { connectRedis, type RedisClient } from '@fluxquery/coordination';
+import type { RedisOptions } from 'ioredis';
 
-// The Redis a bench runs on: a cluster when REDIS_CLUSTER_NODES is set (`host:port,…`, such as
-// scripts/redis-cluster.sh's), else the one node at REDIS_URL (default 127.0.0.1:6379).
-const CLUSTER_NODES = process.env.REDIS_CLUSTER_NODES ?? '';
-const URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+// The Redis a bench runs on is the one the environment's REDIS_* settings name, as for the
+// service: one node (REDIS_URL, default 127.0.0.1:6379), a Sentinel group or a cluster
+// (REDIS_CLUSTER_NODES, such as scripts/redis-cluster.sh's).
 
-/** The environment that points the service under test at the bench's Redis. */
+/** The REDIS_* settings, handed to the service under test unchanged. */
 export function benchRedisEnv(): Record<string, string> {
-  return CLUSTER_NODES ? { REDIS_CLUSTER_NODES: CLUSTER_NODES } : { REDIS_URL: URL };
+  return Object.fromEntries(
+    Object.entries(process.env).filter((entry): entry is [string, string] => /^REDIS_/.test(entry[0]) && !!entry[1]),
+  );
 }
 
 /** The bench's own connection to the same Redis. */
-export function connectBenchRedis(options: RedisOptions = {}): Redis | Cluster {
-  if (!CLUSTER_NODES) return new Redis(URL, options);
-  const nodes = CLUSTER_NODES.split(',').map((node) => {
-    const [host = '127.0.0.1', port = '6379'] = node.trim().split(':');
-    return { host, port: Number(port) };
-  });
-  return new Cluster(nodes, { redisOptions: options });
+export function connectBenchRedis(options: RedisOptions = {}): RedisClient {
+  return connectRedis(loadConfig().redis, options);
 }

@@ -2,7 +2,7 @@ import { connectBenchRedis } from './bench-redis';
 import { loadConfig } from '@fluxquery/config';
 import { DELIVERY_QUEUE_NAME, EXPORT_QUEUE_NAME, jobOptions, queueKeyPrefix } from '@fluxquery/export-job';
 import { Queue, Worker } from 'bullmq';
-import type { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '@fluxquery/coordination';
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
@@ -80,13 +80,13 @@ const RESULT = {
 };
 
 /** A queue by the catalog's name, with the catalog's job options (retention, attempts, backoff). */
-function queueFor(job: 'export' | 'delivery', connection: Redis | Cluster, prefix: string): Queue {
+function queueFor(job: 'export' | 'delivery', connection: RedisClient, prefix: string): Queue {
   const name = job === 'export' ? EXPORT_QUEUE_NAME : DELIVERY_QUEUE_NAME;
   const defaultJobOptions = jobOptions(job, { ms: 3_600_000, count: 1_000_000 });
   return new Queue(name, { connection, prefix: queueKeyPrefix(prefix, name), defaultJobOptions });
 }
 
-function runWorkers(connection: Redis | Cluster, prefix: string, concurrency: number): void {
+function runWorkers(connection: RedisClient, prefix: string, concurrency: number): void {
   const deliveries = queueFor('delivery', connection, prefix);
   new Worker(
     EXPORT_QUEUE_NAME,
