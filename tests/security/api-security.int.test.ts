@@ -50,7 +50,8 @@ const body = (fields: Record<string, unknown> = {}) =>
   JSON.stringify({ query: 'SELECT id FROM users', email: 'ops@example.com', format: 'json', ...fields });
 const now = () => String(Math.floor(Date.now() / 1000));
 const jobCount = async () => {
-  const counts = await harness.queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
+  // Exports wait as prioritized jobs (fair shares), so that state counts too.
+  const counts = await harness.queue.getJobCounts('prioritized', 'waiting', 'active', 'completed', 'failed', 'delayed');
   return Object.values(counts).reduce((a, b) => a + b, 0);
 };
 
