@@ -6,12 +6,18 @@ import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
 import { freePort } from './own-redis';
 import { stopProcesses } from './stop-processes';
+import { makeTestCertificates, redisClientOptions, redisServerArgs, type RedisSecurity } from './test-certificates';
 import { waitFor } from './wait-for';
 
-/** A Redis Cluster of the test's own: three masters and a replica each, on free ports. */
+/**
+ * A Redis Cluster of the test's own: three masters and a replica each, on free ports; with TLS
+ * (clients, replication and the cluster bus) and a password when asked.
+ */
 export interface OwnCluster {
   /** REDIS_CLUSTER_NODES: the three first nodes. */
   nodes: string;
+  /** The CA of a TLS cluster: NODE_EXTRA_CA_CERTS for the processes that connect. */
+  caFile?: string;
   /**
    * `CLUSTER FAILOVER` on the replica of the master that holds `key`: a coordinated switch (the
    * master stops taking writes until its replica has caught up). Resolves once the replica is master.
@@ -22,25 +28,34 @@ export interface OwnCluster {
 
 const run = promisify(execFile);
 
-export async function startOwnCluster(): Promise<OwnCluster> {
+export async function startOwnCluster(options: { tls?: boolean; password?: string } = {}): Promise<OwnCluster> {
   const dir = await mkdtemp(path.join(tmpdir(), 'fq-cluster-'));
+  const security: RedisSecurity = {
+    ...(options.tls ? { tls: await makeTestCertificates(dir) } : {}),
+    ...(options.password ? { password: options.password } : {}),
+  };
   const ports: number[] = [];
   for (let n = 0; n < 6; n += 1) ports.push(await freePort());
-  const children = ports.map((port) => spawnClusterNode(dir, port));
-  const client = (port: number) => new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
-  await waitFor(async () =>
-    (await client(ports[5]!)
-      .ping()
-      .catch(() => '')) === 'PONG'
-      ? true
-      : undefined,
-  );
+  const children = ports.map((port) => spawnClusterNode(dir, port, security));
+  const client = (port: number) =>
+    new Redis({ port, ...redisClientOptions(security), lazyConnect: true, maxRetriesPerRequest: 1 });
+  const answers = async (port: number) => {
+    const node = client(port);
+    node.on('error', () => undefined);
+    try {
+      return (await node.ping().catch(() => '')) === 'PONG' ? true : undefined;
+    } finally {
+      node.disconnect();
+    }
+  };
+  await waitFor(() => answers(ports[5]!));
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
-  await run('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes']);
+  await createCluster(addresses, security);
   const first = client(ports[0]!);
   await waitFor(async () => ((await first.cluster('INFO')).includes('cluster_state:ok') ? true : undefined), 20_000);
   return {
     nodes: addresses.slice(0, 3).join(','),
+    ...(security.tls ? { caFile: security.tls.caFile } : {}),
     async failover(key) {
       const slot = Number(await first.cluster('KEYSLOT', key));
       const owner = async (): Promise<string> => {
@@ -71,14 +86,27 @@ export async function startOwnCluster(): Promise<OwnCluster> {
 }
 
 /** One cluster node with an append-only file; syncs start at once (no diskless delay). */
-function spawnClusterNode(dir: string, port: number): ChildProcess {
+function spawnClusterNode(dir: string, port: number, security: RedisSecurity): ChildProcess {
   return spawn(
     'redis-server',
     [
-      ...['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
+      ...redisServerArgs(port, security),
+      ...['--bind', '127.0.0.1', '--dir', dir, '--save', '', '--appendonly', 'yes'],
       ...['--appendfilename', `${port}.aof`, '--cluster-enabled', 'yes', '--cluster-config-file', `${port}.conf`],
       ...['--cluster-node-timeout', '3000', '--repl-diskless-sync-delay', '0'],
     ],
     { stdio: 'ignore' },
   );
+}
+
+/** `redis-cli --cluster create`: three masters and a replica each, over TLS and with the password when set. */
+async function createCluster(addresses: string[], security: RedisSecurity): Promise<void> {
+  const cliSecurity = [
+    ...(security.tls ? ['--tls', '--cacert', security.tls.caFile] : []),
+    ...(security.password ? ['-a', security.password, '--no-auth-warning'] : []),
+  ];
+  await run('redis-cli', [
+    ...cliSecurity,
+    ...['--cluster', 'create', ...addresses, '--cluster-replicas', '1', '--cluster-yes'],
+  ]);
 }
