@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BENCH_DATABASE, prepareBenchDatabase } from './bench-table';
 import { cpuSecondsByProcess, describeCpuBetween } from './cpu-usage';
+import { drain } from './drain';
 import { waitForQuietFileSystem } from './quiet-file-system';
 import { startServiceUnderTest, type ServiceUnderTest } from './service-under-test';
 
@@ -22,11 +23,12 @@ const PROCESSES = {
 const SMALL = JSON.stringify({ query: 'SELECT 1 AS one', email: 'bench@example.com' });
 
 /**
- * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000] [--drain-workers 1,2] [--profile DIR] [--set KEY=VALUE]`: the api under a real load tool
- * (autocannon, in this process, on the same 2 cores), then how fast one and two worker processes
- * drain small jobs, then the small-export latency at a steady 20 jobs a second. The service runs as
- * production runs it (`service-under-test.ts`), with rate limits raised so that they do not answer
- * for it.
+ * `pnpm bench:api [--seconds 10] [--connections 32] [--jobs 2000] [--heavy 0] [--heavy-rows 100000] [--drain-workers 1,2] [--profile DIR] [--set KEY=VALUE]`:
+ * the api under a real load tool (autocannon, in this process, on the same 2 cores), then how fast
+ * one and two worker processes drain small jobs (with heavy exports among them, when asked; each
+ * drain checks that every export ran to completion once), then the small-export latency at a
+ * steady 20 jobs a second. The service runs as production runs it (`service-under-test.ts`), with
+ * rate limits raised so that they do not answer for it.
  */
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,6 +36,9 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '32' },
       jobs: { type: 'string', default: '2000' },
+      // Heavy exports mixed into each drain, and the rows of bench_users each reads.
+      heavy: { type: 'string', default: '0' },
+      'heavy-rows': { type: 'string', default: '100000' },
       // Worker processes for each drain, in turn.
       'drain-workers': { type: 'string', default: '1,2' },
       profile: { type: 'string' },
@@ -43,7 +48,8 @@ async function main(): Promise<void> {
   });
   const config = loadConfig();
   await waitForQuietFileSystem();
-  await prepareBenchDatabase(config.mysql, 0);
+  const load = { small: Number(values.jobs), heavy: Number(values.heavy), heavyRows: Number(values['heavy-rows']) };
+  await prepareBenchDatabase(config.mysql, load.heavy ? load.heavyRows : 0);
   const service = await startServiceUnderTest(config.mysql, BENCH_DATABASE, {
     workers: 0,
     ...(values.profile ? { profileDir: path.resolve(values.profile) } : {}),
@@ -66,7 +72,7 @@ async function main(): Promise<void> {
     await loadTheApi(service, Number(values.seconds), Number(values.connections));
     await queue.obliterate({ force: true });
     for (const workers of values['drain-workers'].split(',').map(Number)) {
-      await drain(service, { exports: queue, deliveries }, Number(values.jobs), workers);
+      await drain(service, { exports: queue, deliveries }, load, workers, PROCESSES);
     }
     await steadyLatency(service, 20, 15);
   } finally {
@@ -115,49 +121,6 @@ async function loadTheApi(service: ServiceUnderTest, seconds: number, connection
       `p50 ${result.latency.p50} ms, p99 ${result.latency.p99} ms; answers ${byStatus}; errors ${result.errors}, timeouts ${result.timeouts}\n` +
       `  CPU used meanwhile: ${describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds)}\n`,
   );
-}
-
-/**
- * N small jobs wait in the paused queue while the worker processes start; the clock runs from the
- * queue's resume until every export and every email job (mail is off here: each says "disabled")
- * has finished.
- */
-async function drain(
-  service: ServiceUnderTest,
-  queues: { exports: ReturnType<typeof createExportQueue>; deliveries: ReturnType<typeof createDeliveryQueue> },
-  jobs: number,
-  workers: number,
-): Promise<void> {
-  await service.stopWorkers();
-  await queues.exports.pause();
-  for (let sent = 0; sent < jobs; sent += 50) {
-    await Promise.all(
-      Array.from({ length: Math.min(50, jobs - sent) }, () =>
-        service.client.submit({ query: 'SELECT 1 AS one', email: 'bench@example.com' }),
-      ),
-    );
-  }
-  for (let i = 0; i < workers; i += 1) await service.startWorker();
-  const cpuBefore = cpuSecondsByProcess(PROCESSES);
-  const started = Date.now();
-  await queues.exports.resume();
-  const finished = async (queue: typeof queues.exports | typeof queues.deliveries) => {
-    const counts = await queue.getJobCounts('completed', 'failed');
-    return (counts.completed ?? 0) + (counts.failed ?? 0);
-  };
-  while ((await finished(queues.exports)) < jobs || (await finished(queues.deliveries)) < jobs) {
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  const seconds = (Date.now() - started) / 1000;
-  const cpu = describeCpuBetween(cpuBefore, cpuSecondsByProcess(PROCESSES), seconds);
-  const peaks = service.workerPeaksMb().map((mb) => `${Math.round(mb)} MB`);
-  const failed = (await queues.exports.getJobCounts('failed')).failed ?? 0;
-  process.stdout.write(
-    `drain: ${jobs} small jobs and their email jobs, ${workers} worker process(es): ${seconds.toFixed(1)} s, ${Math.round(jobs / seconds)} jobs/s (${failed} failed)\n` +
-      `  CPU used meanwhile: ${cpu}\n  worker peak RSS: ${peaks.join(', ')}\n`,
-  );
-  await queues.exports.obliterate({ force: true });
-  await queues.deliveries.obliterate({ force: true });
 }
 
 async function steadyLatency(service: ServiceUnderTest, perSecond: number, seconds: number): Promise<void> {

@@ -27,6 +27,8 @@ export interface ServiceUnderTest {
   startWorker(): Promise<void>;
   /** Each running worker process's peak resident memory so far, in MB. */
   workerPeaksMb(): number[];
+  /** Each running worker process's `/metrics` text (Prometheus format). */
+  workerMetrics(): Promise<string[]>;
   /** Stops every worker process (SIGTERM). */
   stopWorkers(): Promise<void>;
   close(): Promise<void>;
@@ -89,9 +91,11 @@ export async function startServiceUnderTest(
     });
   const api = start('api', { METRICS_PORT: '0' });
   const workers: ChildProcess[] = [];
+  const metricsPorts: string[] = [];
   const startWorker = async (): Promise<void> => {
     const metricsPort = String(await freePort());
     workers.push(start('worker', { METRICS_PORT: metricsPort }));
+    metricsPorts.push(metricsPort);
     await waitUntilReady(`http://127.0.0.1:${metricsPort}/readyz`);
   };
   const stop = async (children: ChildProcess[]): Promise<void> => {
@@ -115,7 +119,10 @@ export async function startServiceUnderTest(
     client,
     startWorker,
     workerPeaksMb: () => workers.map((child) => highWaterMb(child.pid)).filter((mb): mb is number => mb !== undefined),
+    workerMetrics: () =>
+      Promise.all(metricsPorts.map(async (port) => (await fetch(`http://127.0.0.1:${port}/metrics`)).text())),
     async stopWorkers() {
+      metricsPorts.splice(0);
       await stop(workers.splice(0));
     },
     async exportOnce(sql, format, compression) {
@@ -135,6 +142,7 @@ export async function startServiceUnderTest(
       };
     },
     async close() {
+      metricsPorts.splice(0);
       await stop([api, ...workers.splice(0)]);
       await rm(storage, { recursive: true, force: true });
       await noteDeletedFiles();
