@@ -13,10 +13,12 @@ describe('the Dockerfile', () => {
     expect(sources.filter((source) => !existsSync(path.join(ROOT, source)))).toEqual([]);
   });
 
-  it('is multi-stage and runs as a non-root user', () => {
+  it('is multi-stage, from the public Node image unless told otherwise, runs as a non-root user and has a health check', () => {
     const text = read('Dockerfile');
     expect(text.match(/^FROM /gm)).toHaveLength(2);
+    expect(text).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
     expect(text).toMatch(/^USER node$/m);
+    expect(text).toMatch(/^HEALTHCHECK .* CMD \["node", "apps\/cli\/dist\/healthcheck\.js"\]$/m);
   });
 });
 
@@ -33,7 +35,7 @@ describe('docker-compose.yml', () => {
 
   const hasCompose = spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0;
   (hasCompose ? it : it.skip)(
-    `parses, with health checks and restart policies, and a worker that can scale${hasCompose ? '' : ' (skipped: docker-compose is not installed; apt-get install docker-compose)'}`,
+    `parses, with read-only roots and restart policies, and a worker that can scale${hasCompose ? '' : ' (skipped: docker-compose is not installed; apt-get install docker-compose)'}`,
     () => {
       const run = spawnSync('docker-compose', ['config'], { cwd: ROOT, encoding: 'utf8' });
       expect(run.stderr).not.toMatch(/ERROR/);
@@ -41,7 +43,7 @@ describe('docker-compose.yml', () => {
       const start = run.stdout.indexOf('\n  worker:');
       const end = run.stdout.slice(start + 1).search(/\n {0,2}[a-z_-]+:\n/);
       const worker = run.stdout.slice(start, end < 0 ? undefined : start + 1 + end);
-      expect(worker).toMatch(/healthcheck:/);
+      expect(worker).toMatch(/read_only: true/);
       expect(worker).toMatch(/restart: unless-stopped/);
       expect(worker).not.toMatch(/^\s+(container_name|ports):/m);
     },

@@ -1,3 +1,5 @@
+import { freePort } from '@fluxquery/testkit';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { startMetricsServer } from '@fluxquery/worker';
@@ -50,11 +52,14 @@ describe('metrics', () => {
   it('counts the workers’ exports, rows and bytes, and serves them with readiness on a port of its own', async () => {
     const done = await exportAndWait(harness, { query: 'SELECT 1 AS one UNION ALL SELECT 2' });
     const server = startMetricsServer(
-      0,
+      { host: '127.0.0.1', first: 0, last: 0 },
       harness.workerMetrics,
       { checkReady: () => harness.storage.check() },
-      (error) => {
-        throw error;
+      {
+        onError: (error) => {
+          throw error;
+        },
+        onListening: () => undefined,
       },
     );
     await new Promise((resolve) => server.once('listening', resolve));
@@ -79,10 +84,10 @@ describe('metrics', () => {
 
   it('says not ready when what the worker needs is out of reach', async () => {
     const server = startMetricsServer(
-      0,
+      { host: '127.0.0.1', first: 0, last: 0 },
       harness.workerMetrics,
       { checkReady: () => Promise.reject(new Error('connect ECONNREFUSED 127.0.0.1:1')) },
-      () => undefined,
+      { onError: () => undefined, onListening: () => undefined },
     );
     await new Promise((resolve) => server.once('listening', resolve));
     const { port } = server.address() as AddressInfo;
@@ -92,6 +97,30 @@ describe('metrics', () => {
       expect(await res.json()).toEqual({ status: 'unavailable', reason: 'connect ECONNREFUSED 127.0.0.1:1' });
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  });
+  it('takes the first free port of a METRICS_PORT range, and says when none is free', async () => {
+    const taken = createServer();
+    const first = await freePort();
+    await new Promise<void>((resolve) => taken.listen(first, '127.0.0.1', resolve));
+    const probes = { checkReady: () => Promise.resolve() };
+    const listen = (last: number) =>
+      new Promise<{ server: Server; port?: number; error?: string }>((resolve) => {
+        const server: Server = startMetricsServer({ host: '127.0.0.1', first, last }, harness.workerMetrics, probes, {
+          onListening: (port) => resolve({ server, port }),
+          onError: (error) => resolve({ server, error: (error as NodeJS.ErrnoException).code ?? error.message }),
+        });
+      });
+    try {
+      const next = await listen(first + 1);
+      const other = await listen(first);
+      expect(other).toMatchObject({ error: 'EADDRINUSE' });
+      // The port the server says it took is the one that answers: not the taken one.
+      expect(next.port).toBe(first + 1);
+      expect((await fetch(`http://127.0.0.1:${first + 1}/healthz`)).status).toBe(200);
+      await new Promise<void>((resolve) => next.server.close(() => resolve()));
+    } finally {
+      await new Promise<void>((resolve) => taken.close(() => resolve()));
     }
   });
 });

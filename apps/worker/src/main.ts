@@ -45,20 +45,17 @@ async function runStartUpChecks(config: Readonly<Config>, deps: WorkerDeps, logg
 }
 
 function startMetricsServerIf(config: Readonly<Config>, metrics: WorkerMetrics, logger: Logger, probes: WorkerProbes) {
-  const port = config.metricsPort;
-  if (port === 0) return undefined;
-  return startMetricsServer(
-    port,
-    metrics,
-    probes,
-    (error) =>
+  const ports = { first: config.metricsPort, last: config.metricsPortLast };
+  if (ports.first === 0) return undefined;
+  return startMetricsServer({ host: config.metricsHost, ...ports }, metrics, probes, {
+    onListening: (port) => logger.info('metrics.started', { port }),
+    onError: (error) =>
       logger.warn('metrics.server_failed', {
-        port,
+        ports: ports.first === ports.last ? String(ports.first) : `${ports.first}-${ports.last}`,
         error: error.message,
-        advice: 'set METRICS_PORT to a free port, or 0',
+        advice: 'set METRICS_PORT to a free port (or a range), or 0',
       }),
-    config.metricsHost,
-  );
+  });
 }
 
 main().catch((error: unknown) => {

@@ -6,17 +6,25 @@ export interface WorkerProbes {
   checkReady(): Promise<void>;
 }
 
+/** Where the server listens: METRICS_HOST, and the first free port from `first` to `last`. */
+export interface MetricsAddress {
+  /** METRICS_HOST: loopback unless the worker runs in a container. */
+  host: string;
+  first: number;
+  last: number;
+}
+
 /**
  * A worker has no api of its own; this small server on METRICS_PORT gives Prometheus its metrics
- * and an orchestrator `/healthz` (the process runs) and `/readyz` (MySQL and storage answer).
+ * and an orchestrator `/healthz` (the process runs) and `/readyz` (MySQL and storage answer). With a
+ * range of ports, a port another process holds is passed over for the next (several workers on one
+ * host network); `onListening` names the one taken, `onError` says when none was free.
  */
 export function startMetricsServer(
-  port: number,
+  address: MetricsAddress,
   metrics: WorkerMetrics,
   probes: WorkerProbes,
-  onError: (error: Error) => void,
-  /** METRICS_HOST: loopback unless the worker runs in a container. */
-  host = '127.0.0.1',
+  events: { onError: (error: Error) => void; onListening: (port: number) => void },
 ): Server {
   const server = createServer((req, res) => {
     const answer = (status: number, type: string, body: string): void => {
@@ -42,9 +50,16 @@ export function startMetricsServer(
     }
     answer(404, 'text/plain', 'not found\n');
   });
-  // A taken port must not stop the exports: the worker runs on without metrics, and says so.
-  server.on('error', onError);
-  server.listen(port, host);
+  // A taken port must not stop the exports: the next in the range is tried; after the last, the
+  // worker runs on without metrics, and says so.
+  let port = address.first;
+  server.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EADDRINUSE' || port >= address.last) return events.onError(error);
+    port += 1;
+    server.listen(port, address.host);
+  });
+  server.on('listening', () => events.onListening(port));
+  server.listen(port, address.host);
   return server;
 }
 

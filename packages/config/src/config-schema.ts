@@ -164,8 +164,18 @@ const settings = {
   DASHBOARD_MODE: Joi.string().valid('read-only', 'full').default('read-only'),
   // In read-only mode: failed jobs (never completed ones) may be retried.
   DASHBOARD_RETRY_FAILED: flag().default(false),
-  // A worker's /metrics, /healthz and /readyz; 0 turns the server off.
-  METRICS_PORT: Joi.number().port().default(9464),
+  // A worker's /metrics, /healthz and /readyz; 0 turns the server off; a range: the first free port.
+  METRICS_PORT: Joi.alternatives(
+    Joi.number().port(),
+    Joi.string().custom((value: string, helpers) => {
+      const match = /^(\d{1,5})-(\d{1,5})$/.exec(value);
+      const [first, last] = [Number(match?.[1]), Number(match?.[2])];
+      if (!match || first < 1 || last > 65535 || first > last) {
+        return helpers.message({ custom: 'METRICS_PORT must be a port, or a range such as 9464-9471' });
+      }
+      return value;
+    }),
+  ).default(9464),
   // Loopback outside containers (the image sets 0.0.0.0, for probes and Prometheus).
   METRICS_HOST: Joi.string().hostname().default('127.0.0.1'),
   LOG_LEVEL: Joi.string().valid('error', 'warn', 'info', 'debug').default('info'),
@@ -253,7 +263,8 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   DASHBOARD_MODE:
     '`read-only` (look only: the board shows no actions) or `full` (every Bull Board action, editing job data and re-running completed jobs included)',
   DASHBOARD_RETRY_FAILED: 'in read-only mode, allow retrying failed jobs (one or all); completed jobs never run again',
-  METRICS_PORT: "a worker's /metrics, /healthz and /readyz; 0 turns them off",
+  METRICS_PORT:
+    "a worker's /metrics, /healthz and /readyz; 0 turns them off; a range (`9464-9471`): the first free port in it, for several workers on one host network",
   METRICS_HOST:
     "the address a worker's metrics and probes listen on: loopback by default, 0.0.0.0 in the image (docs/operations.md says what /metrics shows)",
   LOG_LEVEL: '`error`, `warn`, `info` or `debug`',

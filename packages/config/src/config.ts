@@ -42,8 +42,10 @@ export interface Config {
   maxDbConcurrency: number;
   maxBodyBytes: number;
   jobRetentionMs: number;
-  /** METRICS_PORT: a worker's metrics and probes; 0: none. */
+  /** METRICS_PORT: a worker's metrics and probes; 0: none. With a range, its first port. */
   metricsPort: number;
+  /** A METRICS_PORT range's last port (metricsPort itself when it names one): the worker takes the first free. */
+  metricsPortLast: number;
   /** METRICS_HOST: where they listen. */
   metricsHost: string;
   /** QUEUE_PREFIX: BullMQ's key prefix, and the service's own Redis keys' (`<prefix>:fq:…`). */

@@ -204,6 +204,15 @@ describe('client keys', () => {
 });
 
 describe('storage, mail and download links', () => {
+  it('reads METRICS_PORT as one port or a range, and refuses a range backwards', () => {
+    expect(loadConfig({})).toMatchObject({ metricsPort: 9464, metricsPortLast: 9464 });
+    expect(loadConfig({ METRICS_PORT: '0' })).toMatchObject({ metricsPort: 0, metricsPortLast: 0 });
+    expect(loadConfig({ METRICS_PORT: '19464-19473' })).toMatchObject({ metricsPort: 19464, metricsPortLast: 19473 });
+    for (const bad of ['9473-9464', '9464-', 'ninety', '0-70000']) {
+      expect(() => loadConfig({ METRICS_PORT: bad })).toThrow(/METRICS_PORT/);
+    }
+  });
+
   it('reads S3 under the names the old service used, with our additions', () => {
     const config = loadConfig({
       STORAGE_TYPE: 's3',

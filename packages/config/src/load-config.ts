@@ -37,7 +37,7 @@ interface Env extends DeliveryEnv, RedisEnv {
   MAX_BODY_BYTES: number;
   JOB_RETENTION_COUNT: number;
   QUEUE_PREFIX: string;
-  METRICS_PORT: number;
+  METRICS_PORT: number | string;
   METRICS_HOST: string;
   WORKER_STALL_INTERVAL: number;
   WORKER_SHUTDOWN_GRACE: number;
@@ -103,7 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     maxBodyBytes: v.MAX_BODY_BYTES,
     jobRetentionMs: v.JOB_RETENTION,
     queuePrefix: v.QUEUE_PREFIX,
-    metricsPort: v.METRICS_PORT,
+    ...metricsPorts(v.METRICS_PORT),
     metricsHost: v.METRICS_HOST,
     workerStallMs: v.WORKER_STALL_INTERVAL,
     workerShutdownGraceMs: v.WORKER_SHUTDOWN_GRACE,
@@ -162,4 +162,10 @@ function deepFreeze<T extends object>(value: T): Readonly<T> {
     if (child !== null && typeof child === 'object') deepFreeze(child as object);
   }
   return Object.freeze(value);
+}
+
+/** METRICS_PORT as the first and last port to try: one port, or a range `first-last`. */
+function metricsPorts(value: number | string): { metricsPort: number; metricsPortLast: number } {
+  const [first, last = first] = String(value).split('-').map(Number) as [number, number?];
+  return { metricsPort: first, metricsPortLast: last };
 }
