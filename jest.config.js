@@ -16,7 +16,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/apps', '<rootDir>/packages', '<rootDir>/tests'],
   testMatch: ['**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/'],
+  // The container suite needs a Docker engine: pnpm test:containers (jest.containers.config.js).
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '<rootDir>/tests/containers/'],
   transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.test.json' }] },
   moduleNameMapper,
   // Integration tests share one MariaDB and one Redis on a 2-core machine.

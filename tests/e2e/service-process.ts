@@ -55,28 +55,40 @@ export function spawnApi(harness: Harness, env: Record<string, string> = {}): Se
 }
 
 function spawnService(app: keyof typeof MAIN, harness: Harness, env: Record<string, string>): ServiceProcess {
-  const { reader } = harness;
   const child = spawn(process.execPath, [MAIN[app]], {
     // Not the repository: a developer's .env there must not reach the test's worker.
     cwd: harness.storageRoot,
-    env: {
-      PATH: process.env.PATH ?? '',
-      APP_ENV: 'test',
-      MYSQL_DSN: `mysql://${reader.user}:${reader.password}@${reader.host}:${reader.port}/${reader.database}`,
-      // The suite's Redis (one node or the cluster), unless the test brings a Redis of its own.
-      ...(env.REDIS_URL || env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : testRedisEnv()),
-      QUEUE_PREFIX: harness.prefix,
-      LOCAL_STORAGE_PATH: harness.storageRoot,
-      API_SECRET: SECRET,
-      JOB_SEAL_SECRET: TEST_SEAL_SECRET,
-      DOWNLOAD_LINK_SECRET: TEST_LINKS.secret,
-      DASHBOARD_PASSWORD: '',
-      // Two workers on one host need two ports; the test gives each its own, or none.
-      METRICS_PORT: '0',
-      ...env,
-    },
+    env: { PATH: process.env.PATH ?? '', ...serviceEnvironment(harness, env) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return watchProcess(child);
+}
+
+/**
+ * The settings a service process of this test file runs with: its database (through the test's
+ * reader account), its Redis prefix and storage folder, the test secrets; `env` adds or overrides.
+ */
+export function serviceEnvironment(harness: Harness, env: Record<string, string>): Record<string, string> {
+  const { reader } = harness;
+  return {
+    APP_ENV: 'test',
+    MYSQL_DSN: `mysql://${reader.user}:${reader.password}@${reader.host}:${reader.port}/${reader.database}`,
+    // The suite's Redis (one node or the cluster), unless the test brings a Redis of its own.
+    ...(env.REDIS_URL || env.REDIS_SENTINELS || env.REDIS_CLUSTER_NODES ? {} : testRedisEnv()),
+    QUEUE_PREFIX: harness.prefix,
+    LOCAL_STORAGE_PATH: harness.storageRoot,
+    API_SECRET: SECRET,
+    JOB_SEAL_SECRET: TEST_SEAL_SECRET,
+    DOWNLOAD_LINK_SECRET: TEST_LINKS.secret,
+    DASHBOARD_PASSWORD: '',
+    // Two workers on one host need two ports; the test gives each its own, or none.
+    METRICS_PORT: '0',
+    ...env,
+  };
+}
+
+/** A started child whose stdout carries JSON log lines: the lines so far, its stderr, its exit. */
+export function watchProcess(child: ChildProcess): ServiceProcess {
   const logs: Record<string, unknown>[] = [];
   let partial = '';
   child.stdout?.on('data', (chunk: Buffer) => {
