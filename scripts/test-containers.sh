@@ -19,7 +19,7 @@ ensure_node_base
 say "base image ready: $LOCAL_NODE_IMAGE ($((SECONDS - started)) s)"
 
 # The machine's own registry, read from its npm settings at build time; never written down.
-registry="$(npm config get registry)"
+registry="$(npm config get registry 2>/dev/null)"
 build() {
   local name=$1 log t=$SECONDS
   shift
