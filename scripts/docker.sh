@@ -13,27 +13,36 @@ LOCAL_NODE_IMAGE="fluxquery-local/node:$NODE_VERSION-bookworm-slim"
 # Starts dockerd (vfs, no bridge: every container here uses host networking) unless one answers.
 # Returns 1 with the reason on stderr when Docker cannot run on this machine.
 ensure_dockerd() {
-  docker info >/dev/null 2>&1 && return 0
-  if ! command -v dockerd >/dev/null 2>&1; then
+  local missing=()
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
+  if [ ${#missing[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      say "installing docker.io, docker-compose and debootstrap (Debian)"
-      apt-get update -qq >/dev/null
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        docker.io docker-compose debootstrap >/dev/null
+      say "installing ${missing[*]} (Debian)"
+      # (Called as a condition, this function runs without errexit: each step says why it failed.)
+      apt-get update -qq >/dev/null || echo "apt-get update failed" >&2
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
+        echo "apt-get install ${missing[*]} failed" >&2
+        return 1
+      }
     else
-      echo "dockerd is not installed, and installing it needs root and apt-get" >&2
+      echo "${missing[*]} not installed, and installing needs root and apt-get" >&2
       return 1
     fi
   fi
+  docker info >/dev/null 2>&1 && return 0
   say "starting dockerd (storage driver vfs)"
   mkdir -p /var/log/fluxquery
   nohup dockerd --storage-driver vfs --bridge none --iptables=false --ip6tables=false \
     >/var/log/fluxquery/dockerd.log 2>&1 &
+  local pid=$!
   for _ in $(seq 1 60); do
     docker info >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
     sleep 1
   done
-  echo "dockerd did not start within 60 s; its log (/var/log/fluxquery/dockerd.log) ends:" >&2
+  echo "dockerd did not start; its log (/var/log/fluxquery/dockerd.log) ends:" >&2
   tail -n 20 /var/log/fluxquery/dockerd.log >&2
   return 1
 }
