@@ -18,18 +18,8 @@ ensure_dockerd() {
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   command -v debootstrap >/dev/null 2>&1 || missing+=(debootstrap)
   if [ ${#missing[@]} -gt 0 ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-      say "installing ${missing[*]} (Debian)"
-      # (Called as a condition, this function runs without errexit: each step says why it failed.)
-      apt-get update -qq >/dev/null || echo "apt-get update failed" >&2
-      DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null || {
-        echo "apt-get install ${missing[*]} failed" >&2
-        return 1
-      }
-    else
-      echo "${missing[*]} not installed, and installing needs root and apt-get" >&2
-      return 1
-    fi
+    say "installing ${missing[*]} (Debian)"
+    apt_install "${missing[@]}" || return 1
   fi
   docker info >/dev/null 2>&1 && return 0
   say "starting dockerd (storage driver vfs)"

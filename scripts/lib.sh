@@ -73,11 +73,20 @@ ensure_test_tools() {
   command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
   [ ${#missing[@]} -gt 0 ] || return 0
   say "installing ${missing[*]} (Debian) for the cross-reader tests and the example clients"
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    apt-get update -qq >/dev/null
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-  else
-    echo "needs: apt-get install ${missing[*]}" >&2
+  apt_install "${missing[@]}"
+}
+
+# Installs Debian packages (as root, with apt-get); otherwise says which are needed. Returns 1 on
+# failure with the reason on stderr (each step checked: a caller may run it as a condition, where
+# errexit does not apply).
+apt_install() {
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null 2>&1; then
+    echo "needs: apt-get install $* (as root)" >&2
     return 1
   fi
+  apt-get update -qq >/dev/null || echo "apt-get update failed" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null || {
+    echo "apt-get install $* failed" >&2
+    return 1
+  }
 }

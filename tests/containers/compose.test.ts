@@ -1,13 +1,12 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { createClient, type ExportStatusBody } from '@fluxquery/client';
 import { waitFor } from '@fluxquery/testkit';
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { createConnection, type Connection, type RowDataPacket } from 'mysql2/promise';
 import { writeTestComposeFile } from './compose-file';
-import { docker, healthOf } from './docker';
+import { parseLogLines } from '../e2e/service-process';
+import { docker, runTool, waitUntilHealthy } from './docker';
 
 // The real docker-compose.yml, with deploy/docker/test/compose.yml laid over it (compose-file.ts)
 // for what cannot be pulled here
@@ -21,7 +20,6 @@ let files: string[];
 const API = 'http://127.0.0.1:18080';
 const MAIL = 'http://127.0.0.1:18025/messages';
 const BUCKET = 'fluxquery-exports';
-const run = promisify(execFile);
 const client = createClient({ baseUrl: API, secret: 'devsecret' });
 const s3 = new S3Client({
   endpoint: 'http://127.0.0.1:19000',
@@ -38,44 +36,18 @@ interface Mail {
   attachments: { filename: string; content: string }[];
 }
 
-async function compose(...args: string[]): Promise<string> {
-  try {
-    const { stdout } = await run('docker-compose', [...files, ...args], { cwd: ROOT, maxBuffer: 64 * 1024 * 1024 });
-    return stdout.trim();
-  } catch (error) {
-    throw new Error(`docker-compose ${args.join(' ')}: ${(error as { stderr?: string }).stderr}`, { cause: error });
-  }
-}
+const compose = (...args: string[]) => runTool('docker-compose', [...files, ...args], ROOT);
 
 /** The containers of a service, by id. */
 const containersOf = async (service: string) => (await compose('ps', '-q', service)).split('\n').filter(Boolean);
 
 /** Waits until every container of each service reports healthy. */
 async function healthy(...services: string[]): Promise<void> {
-  for (const service of services) {
-    await waitFor(
-      async () => {
-        const ids = await containersOf(service);
-        const states = await Promise.all(ids.map((id) => healthOf(id).catch(() => '')));
-        return ids.length > 0 && states.every((state) => state === 'healthy') ? true : undefined;
-      },
-      180_000,
-      1_000,
-    );
-  }
+  for (const service of services) await waitUntilHealthy(await containersOf(service), 180_000);
 }
 
 /** The JSON log lines of a container, across its restarts. */
-async function logsOf(id: string): Promise<Record<string, unknown>[]> {
-  const { stdout } = await run('docker', ['logs', id], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout.split('\n').flatMap((line) => {
-    try {
-      return [JSON.parse(line) as Record<string, unknown>];
-    } catch {
-      return [];
-    }
-  });
-}
+const logsOf = async (id: string) => parseLogLines((await docker('logs', id)).split('\n'));
 
 async function objectKeys(): Promise<string[]> {
   const listed = await s3.send(new ListObjectsV2Command({ Bucket: BUCKET }));

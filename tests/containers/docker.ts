@@ -1,5 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
+import { waitFor } from '@fluxquery/testkit';
 import type { Harness } from '../e2e/harness';
 import { serviceEnvironment, type ServiceProcess, watchProcess } from '../e2e/service-process';
 
@@ -14,13 +15,18 @@ export const NODE_IMAGE = process.env.FQ_NODE_IMAGE ?? 'node:20-bookworm-slim';
 const run = promisify(execFile);
 
 /** `docker …`; resolves with its stdout, trimmed; fails with its stderr. */
-export async function docker(...args: string[]): Promise<string> {
+export function docker(...args: string[]): Promise<string> {
+  return runTool('docker', args);
+}
+
+/** A command-line tool (docker, docker-compose): its stdout, trimmed; fails with its stderr. */
+export async function runTool(program: string, args: string[], cwd?: string): Promise<string> {
   try {
-    const { stdout } = await run('docker', args, { maxBuffer: 64 * 1024 * 1024 });
+    const { stdout } = await run(program, args, { cwd, maxBuffer: 64 * 1024 * 1024 });
     return stdout.trim();
   } catch (error) {
     const { stderr } = error as { stderr?: string };
-    throw new Error(`docker ${args.join(' ')}: ${stderr ?? String(error)}`, { cause: error });
+    throw new Error(`${program} ${args.join(' ')}: ${stderr ?? String(error)}`, { cause: error });
   }
 }
 
@@ -49,9 +55,15 @@ export function runContainer(
   return watchProcess(child);
 }
 
-/** The container's health as Docker sees it: starting, healthy or unhealthy. */
-export async function healthOf(name: string): Promise<string> {
-  return docker('inspect', '--format', '{{.State.Health.Status}}', name);
+/** Waits until Docker reports each container healthy (its HEALTHCHECK passed). */
+export async function waitUntilHealthy(names: string[], timeoutMs = 60_000): Promise<void> {
+  const isHealthy = async (name: string) =>
+    (await docker('inspect', '--format', '{{.State.Health.Status}}', name).catch(() => '')) === 'healthy';
+  await waitFor(
+    async () => (names.length > 0 && (await Promise.all(names.map(isHealthy))).every(Boolean) ? true : undefined),
+    timeoutMs,
+    500,
+  );
 }
 
 /** Removes the containers, running or not; those already gone are no error. */

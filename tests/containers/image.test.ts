@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHarness, SECRET, type Harness } from '../e2e/harness';
 import { type ServiceProcess, stopServices } from '../e2e/service-process';
-import { docker, healthOf, IMAGE, NODE_IMAGE, removeContainers, runContainer } from './docker';
+import { docker, IMAGE, NODE_IMAGE, removeContainers, runContainer, waitUntilHealthy } from './docker';
 
 // The image the Dockerfile makes, run as production runs it: on the host network, read-only, as
 // the node user, against this machine's MariaDB and Redis (a database and a Redis prefix of this
@@ -79,9 +79,7 @@ describe('the image', () => {
         WORKER_SHUTDOWN_GRACE: '1s',
       }),
     );
-    for (const name of names.slice(0, 2)) {
-      await waitFor(async () => ((await healthOf(name).catch(() => '')) === 'healthy' ? true : undefined), 60_000, 500);
-    }
+    await waitUntilHealthy(names.slice(0, 2));
     const client = createClient({ baseUrl: `http://127.0.0.1:${apiPort}`, secret: SECRET });
     const folder = await mkdtemp(path.join(tmpdir(), 'fq-image-'));
     try {
@@ -127,11 +125,7 @@ describe('the image', () => {
       .filter((l) => l.message === 'export.completed' && l.jobId === job_id);
     expect(completions).toHaveLength(1);
     if (process.env.FQ_TEST_REPORT) process.stderr.write(`docker stop of a busy worker: ${stopSeconds.toFixed(1)} s\n`);
-    await waitFor(
-      async () => ((await healthOf('fq-image-worker-2').catch(() => '')) === 'healthy' ? true : undefined),
-      60_000,
-      500,
-    );
+    await waitUntilHealthy(['fq-image-worker-2']);
 
     // PID 1 is node, and after many health checks no process in the container is a zombie.
     expect(await docker('exec', 'fq-image-worker-2', 'sh', '-c', 'tr "\\0" " " < /proc/1/cmdline')).toBe(

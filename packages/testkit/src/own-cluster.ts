@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort } from './own-redis';
+import { freePort, waitUntilRedisAnswers } from './own-redis';
 import { stopProcesses } from './stop-processes';
 import { makeTestCertificates, redisClientOptions, redisServerArgs, type RedisSecurity } from './test-certificates';
-import { waitFor } from './wait-for';
+import { waitFor, waitForChange } from './wait-for';
 
 /**
  * A Redis Cluster of the test's own: three masters and a replica each, on free ports; with TLS
@@ -39,16 +39,7 @@ export async function startOwnCluster(options: { tls?: boolean; password?: strin
   const children = ports.map((port) => spawnClusterNode(dir, port, security));
   const client = (port: number) =>
     new Redis({ port, ...redisClientOptions(security), lazyConnect: true, maxRetriesPerRequest: 1 });
-  const answers = async (port: number) => {
-    const node = client(port);
-    node.on('error', () => undefined);
-    try {
-      return (await node.ping().catch(() => '')) === 'PONG' ? true : undefined;
-    } finally {
-      node.disconnect();
-    }
-  };
-  await waitFor(() => answers(ports[5]!));
+  await waitUntilRedisAnswers({ port: ports[5]!, ...redisClientOptions(security) }, 15_000);
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
   await createCluster(addresses, security);
   const first = client(ports[0]!);
@@ -71,10 +62,7 @@ export async function startOwnCluster(options: { tls?: boolean; password?: strin
       const replica = client(replicaPort);
       await replica.cluster('FAILOVER');
       replica.disconnect();
-      const to = await waitFor(async () => {
-        const now = await owner();
-        return now !== from ? now : undefined;
-      }, 30_000);
+      const to = await waitForChange(owner, from, 30_000);
       return { from, to };
     },
     async close() {

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import { waitFor } from './wait-for';
 
 /**
@@ -24,18 +24,6 @@ export async function createOwnRedis(): Promise<OwnRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | undefined;
-  const ping = async (): Promise<boolean> => {
-    const client = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG';
-    } catch {
-      return false;
-    } finally {
-      client.disconnect();
-    }
-  };
   const server: OwnRedis = {
     url,
     async start() {
@@ -43,7 +31,7 @@ export async function createOwnRedis(): Promise<OwnRedis> {
       child = spawn('redis-server', [...args, '--appendonly', 'yes', '--appendfsync', 'everysec'], {
         stdio: 'ignore',
       });
-      await waitFor(async () => ((await ping()) ? true : undefined), 10_000);
+      await waitUntilRedisAnswers({ port });
     },
     async stop() {
       const running = child;
@@ -69,4 +57,30 @@ export async function freePort(): Promise<number> {
   await new Promise((resolve) => probe.close(resolve));
   if (!address || typeof address === 'string') throw new Error('no free port');
   return address.port;
+}
+
+/**
+ * Waits until a Redis server of a test's own answers PING on 127.0.0.1 (`options`: its port, and
+ * its password and TLS when it has them), each try on a connection of its own that gives up at once.
+ */
+export async function waitUntilRedisAnswers(options: RedisOptions, timeoutMs = 10_000): Promise<void> {
+  const answers = async (): Promise<true | undefined> => {
+    const client = new Redis({
+      host: '127.0.0.1',
+      ...options,
+      lazyConnect: true,
+      maxRetriesPerRequest: 0,
+      retryStrategy: () => null,
+    });
+    client.on('error', () => undefined);
+    try {
+      await client.connect();
+      return (await client.ping()) === 'PONG' ? true : undefined;
+    } catch {
+      return undefined;
+    } finally {
+      client.disconnect();
+    }
+  };
+  await waitFor(answers, timeoutMs, 100);
 }

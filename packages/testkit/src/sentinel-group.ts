@@ -6,7 +6,7 @@ import { Redis } from 'ioredis';
 import { freePort } from './own-redis';
 import { stopProcesses } from './stop-processes';
 import { makeTestCertificates, redisClientOptions, redisServerArgs, type RedisSecurity } from './test-certificates';
-import { waitFor } from './wait-for';
+import { waitFor, waitForChange } from './wait-for';
 
 /**
  * A Sentinel group of the test's own, from the installed redis-server: one master, two replicas
@@ -83,10 +83,7 @@ export async function startSentinelGroup(options: SentinelGroupOptions = {}): Pr
       const from = await master();
       await waitFor(replicaReady, 30_000, 200);
       await sentinel.call('SENTINEL', 'failover', NAME);
-      const to = await waitFor(async () => {
-        const now = await master();
-        return now !== from ? now : undefined;
-      }, 30_000);
+      const to = await waitForChange(master, from, 30_000);
       return { from, to };
     },
     async close() {

@@ -2,11 +2,9 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { freePort } from './own-redis';
+import { freePort, waitUntilRedisAnswers } from './own-redis';
 import { stopProcesses } from './stop-processes';
 import { makeTestCertificates, redisClientOptions, redisServerArgs } from './test-certificates';
-import { waitFor } from './wait-for';
 
 /** A Redis of the test's own that speaks only TLS and wants a password, with a CA made for it. */
 export interface TlsRedis {
@@ -27,25 +25,7 @@ export async function startTlsRedis(password: string): Promise<TlsRedis> {
     { stdio: 'ignore' },
   );
   const url = `rediss://:${encodeURIComponent(password)}@127.0.0.1:${port}`;
-  const ping = async () => {
-    const options = {
-      ...redisClientOptions(security),
-      lazyConnect: true,
-      maxRetriesPerRequest: 0,
-      retryStrategy: () => null,
-    };
-    const client = new Redis(port, '127.0.0.1', options);
-    client.on('error', () => undefined);
-    try {
-      await client.connect();
-      return (await client.ping()) === 'PONG' ? true : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      client.disconnect();
-    }
-  };
-  await waitFor(ping, 10_000, 100);
+  await waitUntilRedisAnswers({ port, ...redisClientOptions(security) });
   return {
     url,
     caFile: security.tls.caFile,

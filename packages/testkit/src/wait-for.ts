@@ -8,3 +8,11 @@ export async function waitFor<T>(check: () => Promise<T | undefined>, timeoutMs 
     await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
 }
+
+/** Polls `read` until it answers something other than `from`, and returns that. */
+export async function waitForChange<T>(read: () => Promise<T>, from: T, timeoutMs = 15_000): Promise<T> {
+  return waitFor(async () => {
+    const now = await read();
+    return now !== from ? now : undefined;
+  }, timeoutMs);
+}
