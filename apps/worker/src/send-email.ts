@@ -5,7 +5,9 @@ import type { Logger } from '@fluxquery/logger';
 import type { WorkerMetrics } from '@fluxquery/metrics';
 import {
   composeFailedMail,
+  composePausedMail,
   composeReadyMail,
+  withSubscription,
   encodedMessageBytes,
   MailError,
   type Mailer,
@@ -36,11 +38,16 @@ export interface EmailDeps {
 export async function sendExportEmail(deps: EmailDeps, data: DeliveryJobData): Promise<DeliveryJobResult> {
   const sentAt = () => new Date().toISOString();
   if (deps.mailer.transport === 'none') return { status: 'disabled', transport: 'none', sentAt: sentAt() };
+  const subscription = data.subscription;
+  if (data.outcome === 'paused' && data.pause && subscription) {
+    const sent = await send(deps, { to: data.email, ...composePausedMail(subscription, data.pause) }, subscription);
+    return { status: 'sent', ...sent, sentAt: sentAt() };
+  }
 
   if (data.outcome === 'failed' || !data.file) {
     const failure = data.failure ?? { code: 'UNKNOWN', message: 'the export failed' };
     const mail = composeFailedMail({ jobId: data.exportJobId, ...failure });
-    const sent = await send(deps, { to: data.email, ...mail });
+    const sent = await send(deps, { to: data.email, ...mail }, subscription);
     return { status: 'sent', ...sent, sentAt: sentAt() };
   }
 
@@ -48,7 +55,7 @@ export async function sendExportEmail(deps: EmailDeps, data: DeliveryJobData): P
   const canAttach = deps.attachFile && encodedMessageBytes(file.bytes) <= deps.maxMessageBytes;
   if (canAttach) {
     try {
-      const sent = await send(deps, await attachmentMessage(deps, data, file));
+      const sent = await send(deps, await attachmentMessage(deps, data, file), subscription);
       return { status: 'sent', method: 'attachment', ...sent, sentAt: sentAt() };
     } catch (error) {
       // A server whose limit is lower than ours says so with 552: the link still reaches the person.
@@ -56,7 +63,7 @@ export async function sendExportEmail(deps: EmailDeps, data: DeliveryJobData): P
       deps.logger.warn('delivery.attachment_too_large', { jobId: data.exportJobId, bytes: file.bytes });
     }
   }
-  const sent = await send(deps, linkMessage(deps, data, file));
+  const sent = await send(deps, linkMessage(deps, data, file), subscription);
   return { status: 'sent', method: 'link' satisfies DeliveryMethod, ...sent, sentAt: sentAt() };
 }
 
@@ -76,7 +83,21 @@ function linkMessage(deps: EmailDeps, data: DeliveryJobData, file: DeliveredFile
   return { to: data.email, ...composeReadyMail(file, { method: 'link', ...link }) };
 }
 
-async function send(deps: EmailDeps, message: MailMessage) {
+/**
+ * A subscription's email names it and carries its unsubscribe link, in the text and in RFC 8058's
+ * headers, which let a mail client offer one-click unsubscribe.
+ */
+async function send(deps: EmailDeps, plain: MailMessage, subscription: DeliveryJobData['subscription']) {
+  const message: MailMessage = subscription
+    ? {
+        ...plain,
+        ...withSubscription(plain, subscription),
+        headers: {
+          'List-Unsubscribe': `<${subscription.unsubscribeUrl}>`,
+          'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+        },
+      }
+    : plain;
   try {
     const sent = await deps.mailer.send(message);
     if (sent.file) deps.logger.info('delivery.written_to_file', { file: sent.file, to: message.to });

@@ -150,6 +150,18 @@ const settings = {
   WORKER_SHUTDOWN_GRACE: duration.default(5 * 60_000),
   // A job whose worker stops renewing its lock this long is taken over by another worker.
   WORKER_STALL_INTERVAL: duration.default(30_000),
+  // Subscriptions (docs/subscriptions.md): the fastest schedule a key may set, how many it may
+  // have, failed runs in a row that pause one, how late a missed tick may still run, and how
+  // often the workers compare subscriptions with BullMQ's schedulers.
+  SUBSCRIPTION_MIN_INTERVAL: duration
+    .custom((value: number, helpers) =>
+      value < 60_000 ? helpers.message({ custom: '"SUBSCRIPTION_MIN_INTERVAL" must be 1 minute or more' }) : value,
+    )
+    .default(5 * 60_000),
+  SUBSCRIPTIONS_PER_KEY: Joi.number().integer().min(1).max(10_000).default(50),
+  SUBSCRIPTION_MAX_FAILURES: Joi.number().integer().min(1).max(100).default(5),
+  SUBSCRIPTION_MISFIRE_GRACE: duration.default(3_600_000),
+  SUBSCRIPTION_RECONCILE_INTERVAL: duration.default(60_000),
   // …and at most this many finished jobs per queue, so Redis memory has a bound (docs/operations.md).
   JOB_RETENTION_COUNT: Joi.number().integer().min(100).default(50_000),
   DASHBOARD_USER: Joi.string().default('admin'),
@@ -258,6 +270,14 @@ const DESCRIPTIONS: Record<keyof typeof settings, string> = {
   QUEUE_PREFIX: "BullMQ's key prefix: deployments sharing one Redis keep apart by it",
   WORKER_SHUTDOWN_GRACE: 'on SIGTERM a worker finishes running exports within this, then hands the rest back',
   WORKER_STALL_INTERVAL: 'a job whose worker stops renewing its lock this long is taken over by another worker',
+  SUBSCRIPTION_MIN_INTERVAL:
+    'the shortest time a subscription may leave between two ticks (1 minute at least); a schedule that fires more often is refused with 400',
+  SUBSCRIPTIONS_PER_KEY: 'subscriptions one client key may have (409 beyond)',
+  SUBSCRIPTION_MAX_FAILURES: 'failed runs in a row after which a subscription pauses itself and tells its owner',
+  SUBSCRIPTION_MISFIRE_GRACE:
+    'how late a tick that everything was down for may still run once on return (misfire `run_once`); later ones are recorded as missed',
+  SUBSCRIPTION_RECONCILE_INTERVAL:
+    "how often each worker compares the subscriptions with BullMQ's job schedulers and repairs any difference",
   DASHBOARD_USER: 'Bull Board user',
   DASHBOARD_PASSWORD: 'Bull Board password (12+ characters in production); empty: no dashboard',
   DASHBOARD_MODE:

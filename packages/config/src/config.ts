@@ -56,7 +56,22 @@ export interface Config {
   workerStallMs: number;
   /** JOB_RETENTION_COUNT: finished jobs kept per queue at most. */
   jobRetentionCount: number;
+  /** SUBSCRIPTION_*: the limits and timings of recurring exports (docs/subscriptions.md). */
+  subscriptions: SubscriptionSettings;
   /** Empty password: the dashboard is not mounted. */
   dashboard: { user: string; password: string; mode: 'read-only' | 'full'; canRetryFailed: boolean };
   logLevel: 'error' | 'warn' | 'info' | 'debug';
+}
+
+export interface SubscriptionSettings {
+  /** The shortest time between two ticks a schedule may have. */
+  minIntervalMs: number;
+  /** Subscriptions per client key. */
+  perKey: number;
+  /** Failed runs in a row that pause a subscription. */
+  maxFailures: number;
+  /** How late a missed tick may still run once (misfire `run_once`). */
+  misfireGraceMs: number;
+  /** How often each worker repairs the schedulers. */
+  reconcileIntervalMs: number;
 }

@@ -4,7 +4,7 @@
 // configures (signing's DownloadLinkSettings, storage's StorageConfig, mysql-source's
 // MysqlConnectionOptions), as types only.
 export { loadConfig, longestTimeoutMs, ConfigError } from './load-config';
-export type { Config } from './config';
+export type { Config, SubscriptionSettings } from './config';
 export { parseMysqlDsn, describeMysql } from './mysql-dsn';
 export { parseDurationMs } from './duration';
 export { DEFAULT_KEY_ID, parseClientKeys, type ClientKey, type ClientLimits } from './client-keys';

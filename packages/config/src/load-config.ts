@@ -41,6 +41,11 @@ interface Env extends DeliveryEnv, RedisEnv {
   METRICS_HOST: string;
   WORKER_STALL_INTERVAL: number;
   WORKER_SHUTDOWN_GRACE: number;
+  SUBSCRIPTION_MIN_INTERVAL: number;
+  SUBSCRIPTIONS_PER_KEY: number;
+  SUBSCRIPTION_MAX_FAILURES: number;
+  SUBSCRIPTION_MISFIRE_GRACE: number;
+  SUBSCRIPTION_RECONCILE_INTERVAL: number;
   DASHBOARD_USER: string;
   DASHBOARD_PASSWORD: string;
   DASHBOARD_MODE: 'read-only' | 'full';
@@ -108,6 +113,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     workerStallMs: v.WORKER_STALL_INTERVAL,
     workerShutdownGraceMs: v.WORKER_SHUTDOWN_GRACE,
     jobRetentionCount: v.JOB_RETENTION_COUNT,
+    subscriptions: {
+      minIntervalMs: v.SUBSCRIPTION_MIN_INTERVAL,
+      perKey: v.SUBSCRIPTIONS_PER_KEY,
+      maxFailures: v.SUBSCRIPTION_MAX_FAILURES,
+      misfireGraceMs: v.SUBSCRIPTION_MISFIRE_GRACE,
+      reconcileIntervalMs: v.SUBSCRIPTION_RECONCILE_INTERVAL,
+    },
     dashboard: {
       user: v.DASHBOARD_USER,
       password: v.DASHBOARD_PASSWORD,

@@ -23,6 +23,15 @@ export interface KeySpace {
   claim: (id: string) => string;
   /** One rate-limit window's counter of a client key (api); a key's counters share its hash tag, as one script counts them. */
   rate: (keyId: string, bucket: string) => string;
+  /**
+   * Subscriptions (api writes, workers update): each one's sealed record, each key's ids by
+   * creation time, every id (the reconciler's list), and each one's runs by tick. They share one
+   * hash tag, so a script can count a key's subscriptions and add one in one step.
+   */
+  subscription: (id: string) => string;
+  subscriptionsOfKey: (keyId: string) => string;
+  subscriptions: () => string;
+  subscriptionRuns: (id: string) => string;
 }
 
 export function keySpace(prefix: string): KeySpace {
@@ -36,5 +45,9 @@ export function keySpace(prefix: string): KeySpace {
     replay: (id) => `${prefix}:replay:${id}`,
     claim: (id) => `${prefix}:claim:${id}`,
     rate: (keyId, bucket) => `{${prefix}:rate:${keyId}}:${bucket}`,
+    subscription: (id) => `{${prefix}:subs}:sub:${id}`,
+    subscriptionsOfKey: (keyId) => `{${prefix}:subs}:key:${keyId}`,
+    subscriptions: () => `{${prefix}:subs}:all`,
+    subscriptionRuns: (id) => `{${prefix}:subs}:runs:${id}`,
   };
 }

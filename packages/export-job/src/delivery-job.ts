@@ -31,13 +31,28 @@ export interface DeliveryJobData {
   keyId?: string;
   /** Checked by the api, and again by the mailer before it sends. */
   email: string;
-  outcome: 'completed' | 'failed';
+  /** `paused`: not an export's end, but a subscription that paused itself (its owner is told why). */
+  outcome: 'completed' | 'failed' | 'paused';
+  /** With outcome `paused`: why, and since when. */
+  pause?: { reason: string; at: string };
+  /** A subscription's email: named, with its schedule and a one-click unsubscribe link. */
+  subscription?: SubscriptionMailFacts;
   /** With outcome `completed`. */
   file?: DeliveredFile;
   /** With outcome `failed`: the export's code and its plain message, never a stack. */
   failure?: { code: string; message: string };
   /** The producer's HMAC over the rest (job-seal.ts): a planted delivery could mail any file to anyone. */
   seal?: string;
+}
+
+/** What a subscription's email says of it. */
+export interface SubscriptionMailFacts {
+  id: string;
+  name: string;
+  /** The schedule for people: `0 8 * * 1 (Europe/Berlin)`. */
+  schedule: string;
+  /** GET pauses it (with an undo link on the page); POST is RFC 8058's one-click unsubscribe. */
+  unsubscribeUrl: string;
 }
 
 export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
@@ -64,7 +79,20 @@ const deliveryJobDataSchema = Joi.object<DeliveryJobData>({
   requestId: Joi.string().max(200).required(),
   keyId: Joi.string().max(64),
   email: RULES.email.required(),
-  outcome: Joi.string().valid('completed', 'failed').required(),
+  outcome: Joi.string().valid('completed', 'failed', 'paused').required(),
+  pause: Joi.object({
+    reason: Joi.string().max(2_000).required(),
+    at: Joi.string().isoDate().required(),
+  }).when('outcome', { is: 'paused', then: Joi.required(), otherwise: Joi.forbidden() }),
+  subscription: Joi.object({
+    id: Joi.string().max(64).required(),
+    name: Joi.string().max(200).required(),
+    schedule: Joi.string().max(300).required(),
+    unsubscribeUrl: Joi.string()
+      .uri({ scheme: ['http', 'https'] })
+      .max(2_048)
+      .required(),
+  }),
   file: Joi.object({
     rows: Joi.number().integer().min(0).required(),
     bytes: Joi.number().integer().min(0).required(),

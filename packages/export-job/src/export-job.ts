@@ -34,6 +34,8 @@ export interface ExportJobData {
   /** Where the final status is POSTed (a signed webhook), as the api checked it. */
   callbackUrl?: string;
   requestedAt: string;
+  /** A subscription's run: which one, and the tick it stands for (unix ms). Absent: a request's own export. */
+  subscription?: { id: string; tickMs: number };
   /** The producer's HMAC over the rest (job-seal.ts); the worker runs nothing without it. */
   seal?: string;
 }
@@ -102,6 +104,10 @@ const exportJobDataSchema = Joi.object<ExportJobData>({
   }),
   callbackUrl: RULES.callbackUrl,
   requestedAt: Joi.string().isoDate().required(),
+  subscription: Joi.object({
+    id: Joi.string().max(64).required(),
+    tickMs: Joi.number().integer().min(0).required(),
+  }),
   seal: Joi.string().hex().length(64),
 });
 

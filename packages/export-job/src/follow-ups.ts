@@ -1,5 +1,5 @@
 import type { ExportStatusBody } from '@fluxquery/client';
-import { deliveryForFailure, deliveryForResult } from './delivery-job';
+import { deliveryForFailure, deliveryForResult, type SubscriptionMailFacts } from './delivery-job';
 import type { ExportJobData, ExportJobResult } from './export-job';
 import { addDelivery, addWebhook, type DeliveryQueue } from './job-catalog';
 import { webhookFor } from './webhook-job';
@@ -13,6 +13,8 @@ export interface ExportEnd {
   outcome: ExportOutcome;
   /** The final status a webhook carries; called only when the request has a callback_url. */
   finalStatus: () => ExportStatusBody;
+  /** A subscription's run: its email names the subscription and carries its unsubscribe link. */
+  subscription?: SubscriptionMailFacts;
 }
 
 export type FollowUp = 'email' | 'webhook';
@@ -37,10 +39,11 @@ export async function queueFollowUps(
 ): Promise<FollowUpFailure[]> {
   const { exportJobId, data, outcome } = end;
   const failures: FollowUpFailure[] = [];
-  const email =
+  const plain =
     'result' in outcome
       ? deliveryForResult(exportJobId, data, outcome.result)
       : deliveryForFailure(exportJobId, data, outcome.failure);
+  const email = end.subscription ? { ...plain, subscription: end.subscription } : plain;
   await addDelivery(queue, sealSecret, email).catch((error: unknown) => failures.push({ followUp: 'email', error }));
   const webhook = data.callbackUrl ? webhookFor(exportJobId, data, end.finalStatus()) : undefined;
   if (webhook) {

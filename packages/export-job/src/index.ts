@@ -21,6 +21,7 @@ export {
   type DeliveryJobResult,
   type DeliveryMethod,
   type DeliveryStatus,
+  type SubscriptionMailFacts,
 } from './delivery-job';
 export {
   JOBS,

@@ -68,7 +68,7 @@ export const WEBHOOK_JOB_NAME = JOBS.webhook.name;
  * deployment moves between topologies without renaming anything. Keys read
  * `{bull:exports}:exports:wait`; every Queue and Worker of the service takes its prefix from here.
  */
-export function queueKeyPrefix(prefix: string, queue: typeof EXPORT_QUEUE_NAME | typeof DELIVERY_QUEUE_NAME): string {
+export function queueKeyPrefix(prefix: string, queue: string): string {
   return `{${prefix}:${queue}}`;
 }
 

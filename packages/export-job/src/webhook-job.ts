@@ -13,19 +13,20 @@ import type { ExportJobData } from './export-job';
  */
 export const WEBHOOK_SCHEMA_VERSION = 1;
 
-export const WEBHOOK_EVENTS = ['export.completed', 'export.failed', 'export.cancelled'] as const;
+export const WEBHOOK_EVENTS = ['export.completed', 'export.failed', 'export.cancelled', 'subscription.paused'] as const;
 export type WebhookEventName = (typeof WEBHOOK_EVENTS)[number];
 
 export interface WebhookJobData {
   schemaVersion: 1;
+  /** The export's id; for a subscription's event, `pause-<subscription id>-<ms>`. */
   exportJobId: string;
   keyId: string;
   callbackUrl: string;
   event: WebhookEventName;
   /** X-FluxQuery-Delivery: the same for every attempt, so that a receiver can drop repeats. */
   deliveryId: string;
-  /** The status JSON of GET /export/:id when the export ended. */
-  status: ExportStatusBody;
+  /** The status JSON of GET /export/:id when the export ended; for `subscription.paused`, GET /subscriptions/:id's. */
+  status: ExportStatusBody | Record<string, unknown>;
   seal?: string;
 }
 

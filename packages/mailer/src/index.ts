@@ -6,6 +6,9 @@ export { MailError } from './mail-error';
 export {
   composeReadyMail,
   composeFailedMail,
+  composePausedMail,
+  withSubscription,
+  type SubscriptionFacts,
   encodedMessageBytes,
   type ReadyFile,
   type ReadyDelivery,

@@ -30,6 +30,8 @@ export interface MailMessage {
   subject: string;
   text: string;
   html: string;
+  /** Extra headers (a subscription's List-Unsubscribe and List-Unsubscribe-Post). */
+  headers?: Record<string, string>;
   /** Streamed from storage into the message: never read whole into memory. */
   attachment?: { fileName: string; contentType: string; content: Readable };
 }
@@ -65,6 +67,7 @@ export function createMailer(options: MailerOptions): Mailer {
         subject: message.subject,
         text: message.text,
         html: message.html,
+        ...(message.headers ? { headers: message.headers } : {}),
         attachments: message.attachment
           ? [
               {

@@ -90,6 +90,46 @@ export function composeFailedMail(failure: FailedExport): ComposedMail {
   };
 }
 
+/** What a subscription's emails say of it. */
+export interface SubscriptionFacts {
+  name: string;
+  schedule: string;
+  unsubscribeUrl: string;
+}
+
+/** A subscription's email names it and its schedule, and says how to stop it (RFC 8058's headers are the mailer's). */
+export function withSubscription(mail: ComposedMail, subscription: SubscriptionFacts): ComposedMail {
+  const line = `You get this from the subscription "${subscription.name}" (${subscription.schedule}).`;
+  return {
+    subject: `[${subscription.name}] ${mail.subject}`,
+    text: `${mail.text}\n--\n${line}\nTo stop it: ${subscription.unsubscribeUrl}\n`,
+    html: mail.html.replace(
+      '</body>',
+      `<hr><p>${escapeHtml(line)}</p><p><a href="${escapeHtml(subscription.unsubscribeUrl)}">Unsubscribe</a></p></body>`,
+    ),
+  };
+}
+
+/** A subscription that paused itself: why, since when, and how to resume it (withSubscription adds the footer). */
+export function composePausedMail(
+  subscription: SubscriptionFacts,
+  pause: { reason: string; at: string },
+): ComposedMail {
+  const facts: [string, string][] = [
+    ['Subscription', subscription.name],
+    ['Schedule', subscription.schedule],
+    ['Reason', pause.reason],
+    ['Paused at', pause.at],
+  ];
+  const advice = 'Fix the cause, then resume it with PATCH /subscriptions/:id {"status":"active"}.';
+  const title = 'Your subscription is paused: its exports stop until it is resumed.';
+  return {
+    subject: 'Your subscription is paused',
+    text: [title, '', ...facts.map(([k, v]) => `${k}: ${v}`), '', advice, ''].join('\n'),
+    html: page(title, `${table(facts)}<p>${escapeHtml(advice)}</p>`),
+  };
+}
+
 function page(title: string, body: string): string {
   return `<!doctype html><html><body style="font-family:sans-serif"><p>${escapeHtml(title)}</p>${body}</body></html>`;
 }

@@ -82,6 +82,8 @@ export interface WorkerMetrics {
   running: Gauge<'key'>;
   parked: Counter<'key'>;
   deliveries: Counter<'outcome' | 'method'>;
+  subscriptionRuns: Counter<'outcome'>;
+  schedulerRepairs: Counter<'kind'>;
 }
 
 /** A worker's metrics, with Node's defaults (served on METRICS_PORT). */
@@ -131,6 +133,18 @@ export function createWorkerMetrics(): WorkerMetrics {
       name: 'fluxquery_deliveries_total',
       help: 'Delivery attempts that ended, by outcome (sent, failed, disabled) and method',
       labelNames: ['outcome', 'method'],
+      registers: [registry],
+    }),
+    subscriptionRuns: new Counter({
+      name: 'fluxquery_subscription_runs_total',
+      help: 'Subscription runs that reached an outcome (delivered, skipped, failed, missed)',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    schedulerRepairs: new Counter({
+      name: 'fluxquery_subscription_scheduler_repairs_total',
+      help: 'Job schedulers the reconciler repaired, by kind (missing, changed, stalled, orphan)',
+      labelNames: ['kind'],
       registers: [registry],
     }),
   };

@@ -2,8 +2,7 @@ import { checkCron, nextTick, shortestGapMs, ticksBetween, type Schedule } from 
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString().replace('.000', '');
-const ticks = (schedule: Schedule, from: string, to: string) =>
-  ticksBetween(schedule, at(from), at(to)).map(iso);
+const ticks = (schedule: Schedule, from: string, to: string) => ticksBetween(schedule, at(from), at(to)).map(iso);
 
 describe('ticks on the wall clock of a zone', () => {
   // New York: 2026-03-08 02:00 EST → 03:00 EDT (07:00Z); 2026-11-01 02:00 EDT → 01:00 EST (06:00Z).
@@ -75,7 +74,11 @@ describe('ticks on the wall clock of a zone', () => {
   });
 
   it('keeps within starts_at and ends_at', () => {
-    const schedule = { ...newYork('0 8 * * *'), startsAt: at('2026-03-07T13:00:00Z'), endsAt: at('2026-03-09T12:00:00Z') };
+    const schedule = {
+      ...newYork('0 8 * * *'),
+      startsAt: at('2026-03-07T13:00:00Z'),
+      endsAt: at('2026-03-09T12:00:00Z'),
+    };
     expect(ticks(schedule, '2026-03-01T00:00:00Z', '2026-03-20T00:00:00Z')).toEqual([
       '2026-03-07T13:00:00Z',
       '2026-03-08T12:00:00Z',

@@ -82,7 +82,9 @@ export function invalidSchedule(field: string, message: string): AppError {
 }
 
 function nextLocalMatch(cron: string, localMs: number): number {
-  return CronExpressionParser.parse(cron, { currentDate: new Date(localMs), tz: 'UTC' }).next().getTime();
+  return CronExpressionParser.parse(cron, { currentDate: new Date(localMs), tz: 'UTC' })
+    .next()
+    .getTime();
 }
 
 const formatters = new Map<string, Intl.DateTimeFormat>();
@@ -112,7 +114,7 @@ export function toLocalMs(ms: number, timeZone: string): number {
     if (part.type !== 'literal') parts[part.type] = Number(part.value);
   }
   const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
-  return wall + (ms % 1000 + 1000) % 1000;
+  return wall + (((ms % 1000) + 1000) % 1000);
 }
 
 /** The zone's offset from UTC at `ms`, in ms. */

@@ -3,7 +3,7 @@ import { EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
-import { checkExportPolicy } from '../export-policy';
+import { checkExportPolicy } from '@fluxquery/export-policy';
 import { parseExportRequest, type ExportRequest } from '../export-request';
 import { claimIdempotencyKey, type IdempotentClaim } from '../idempotency';
 import { confirmReplicated, queueExport } from '../queue-export';

@@ -2,11 +2,17 @@ import type { ClientKey } from '@fluxquery/config';
 import { AppError } from '@fluxquery/errors';
 import { checkSelectQuery } from '@fluxquery/sql-guard';
 import { checkCallbackUrl } from '@fluxquery/webhooks';
-import type { ExportRequest } from './export-request';
 
 interface CallbackRules {
   requireHttps: boolean;
   allowLoopback: boolean;
+}
+
+/** The fields of a request that a key's policy is about. */
+export interface PolicyRequest {
+  query: string;
+  email: string;
+  callbackUrl?: string | undefined;
 }
 
 export interface PolicySettings {
@@ -20,7 +26,7 @@ export interface PolicySettings {
  * What a key may ask for, checked before anything is queued: its schemas (the SQL guard), its
  * recipient domains, its callback hosts. Each refusal is the key's own 4xx.
  */
-export function checkExportPolicy(request: ExportRequest, client: ClientKey, settings: PolicySettings): void {
+export function checkExportPolicy(request: PolicyRequest, client: ClientKey, settings: PolicySettings): void {
   checkSelectQuery(request.query, { defaultSchema: settings.defaultSchema, allowedSchemas: client.allowedSchemas });
   checkRecipient(request.email, client);
   if (request.callbackUrl) checkCallback(request.callbackUrl, client, settings.callbacks);

@@ -1,0 +1,93 @@
+import type { SubscriptionRecords } from '@fluxquery/coordination';
+import { AppError } from '@fluxquery/errors';
+import { hasValidSeal, sealJob } from '@fluxquery/export-job';
+import type { Subscription, SubscriptionRun } from './subscription';
+
+/** What the seals of subscriptions are made over, beside the id: never a queue's name. */
+const SEAL_SCOPE = 'subscriptions';
+const MAX_TRIES = 20;
+
+/**
+ * Subscriptions in Redis, sealed with JOB_SEAL_SECRET like jobs: a record planted or edited in
+ * Redis (which could make the workers export anything to anyone) reads as corrupt and runs nothing.
+ * Every change is a compare-and-set, retried: the api and any worker may change one at once.
+ */
+export interface SubscriptionStore {
+  create(subscription: Subscription, maxPerKey: number): Promise<boolean>;
+  get(id: string): Promise<Subscription | undefined>;
+  /** Applies `change` to the current record until it sticks; `change` returning undefined changes nothing. */
+  update(id: string, change: (current: Subscription) => Subscription | undefined): Promise<Subscription | undefined>;
+  remove(subscription: Subscription): Promise<boolean>;
+  listOfKey(keyId: string, offset: number, count: number): Promise<{ items: Subscription[]; total: number }>;
+  all(): Promise<Subscription[]>;
+  /** The tick's run, written once: false when the tick already has one. */
+  claimRun(id: string, run: SubscriptionRun): Promise<boolean>;
+  getRun(id: string, tickMs: number): Promise<SubscriptionRun | undefined>;
+  updateRun(id: string, tickMs: number, change: (run: SubscriptionRun) => SubscriptionRun | undefined): Promise<void>;
+  runs(id: string): Promise<SubscriptionRun[]>;
+}
+
+export function createSubscriptionStore(records: SubscriptionRecords, sealSecret: string): SubscriptionStore {
+  const write = (subscription: Subscription) =>
+    JSON.stringify(sealJob(sealSecret, SEAL_SCOPE, subscription.id, subscription));
+  const read = (id: string, text: string): Subscription => {
+    const parsed: unknown = JSON.parse(text);
+    if (!hasValidSeal(sealSecret, SEAL_SCOPE, id, parsed)) {
+      throw new AppError('JOB_SEAL_INVALID', `the subscription ${id} was changed outside the service; it was refused`);
+    }
+    const { seal: _seal, ...subscription } = parsed as Subscription & { seal: string };
+    return subscription;
+  };
+  const readMany = async (ids: string[]) => {
+    const texts = await Promise.all(ids.map(async (id) => [id, await records.get(id)] as const));
+    return texts.flatMap(([id, text]) => (text ? [read(id, text)] : []));
+  };
+  return {
+    create: (subscription, maxPerKey) =>
+      records.create({
+        keyId: subscription.keyId,
+        id: subscription.id,
+        text: write(subscription),
+        createdAtMs: subscription.createdAt,
+        max: maxPerKey,
+      }),
+    async get(id) {
+      const text = await records.get(id);
+      return text ? read(id, text) : undefined;
+    },
+    async update(id, change) {
+      for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
+        const before = await records.get(id);
+        if (!before) return undefined;
+        const next = change(read(id, before));
+        if (!next) return read(id, before);
+        if (await records.replace(id, before, write(next))) return next;
+      }
+      throw new AppError('SERVICE_UNAVAILABLE', 'the subscription is being changed by others; try again shortly');
+    },
+    remove: (subscription) => records.remove(subscription.keyId, subscription.id),
+    async listOfKey(keyId, offset, count) {
+      const { ids, total } = await records.listOfKey(keyId, offset, count);
+      return { items: await readMany(ids), total };
+    },
+    async all() {
+      return readMany(await records.allIds());
+    },
+    claimRun: (id, run) => records.claimRun(id, run.tickMs, JSON.stringify(run)),
+    async getRun(id, tickMs) {
+      const text = await records.getRun(id, tickMs);
+      return text ? (JSON.parse(text) as SubscriptionRun) : undefined;
+    },
+    async updateRun(id, tickMs, change) {
+      for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
+        const before = await records.getRun(id, tickMs);
+        if (!before) return;
+        const next = change(JSON.parse(before) as SubscriptionRun);
+        if (!next || (await records.replaceRun(id, tickMs, before, JSON.stringify(next)))) return;
+      }
+    },
+    async runs(id) {
+      return (await records.runs(id)).map(({ text }) => JSON.parse(text) as SubscriptionRun);
+    },
+  };
+}
