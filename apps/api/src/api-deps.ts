@@ -12,6 +12,7 @@ import { createDeliveryQueue, createExportQueue, EXPORT_QUEUE_NAME, queueKeyPref
 import type { Logger } from '@fluxquery/logger';
 import { createApiMetrics } from '@fluxquery/metrics';
 import { createStorage } from '@fluxquery/storage';
+import { createTickQueue, runDepsFor } from '@fluxquery/subscriptions';
 import type { ApiDeps } from './context';
 import { measureQueues } from './queue-metrics';
 import { loadOpenApi } from './routes/openapi.route';
@@ -36,6 +37,8 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
   const prefix = `${config.queuePrefix}:fq`;
   const backlog = createKeyBacklog(redis, prefix);
   measureQueues(metrics, { queue, deliveries, backlog, keyIds: config.clients.map((client) => client.keyId) });
+  const ticks = createTickQueue(redis, config.queuePrefix);
+  ticks.on('error', (error) => logger.warn('queue.error', { error: error.message }));
   return {
     redis,
     metrics,
@@ -61,6 +64,7 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     cancelFlags: createCancelFlags(redis, prefix),
     cancelled: createCancelledJobs(redis, prefix),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
+    subscriptions: runDepsFor(config, { redis, exports: queue, deliveries, ticks }),
   };
 }
 

@@ -6,6 +6,7 @@ import type { ApiMetrics } from '@fluxquery/metrics';
 import type { DownloadLinkSettings } from '@fluxquery/signing';
 import type { Storage } from '@fluxquery/storage';
 import type { DashboardOptions } from './dashboard';
+import type { RunDeps } from '@fluxquery/subscriptions';
 
 /** JOB_RETENTION's default, for deps that do not say. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 3_600_000;
@@ -51,6 +52,8 @@ export interface ApiDeps {
   callbacks?: { requireHttps: boolean; allowLoopback: boolean };
   /** docs/openapi.yaml, parsed: served at /openapi.json and /docs; absent: not served. */
   openApi?: object;
+  /** Subscriptions' store, ticks and runs; absent: the /subscriptions routes are not mounted. */
+  subscriptions?: RunDeps;
   /** Bull Board credentials; absent or empty password: no dashboard. */
   dashboard?: DashboardOptions;
 }

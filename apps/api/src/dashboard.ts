@@ -1,3 +1,4 @@
+import type { TickQueue } from '@fluxquery/subscriptions';
 import { createBullBoard } from '@bull-board/api';
 import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import type { QueueAdapterOptions } from '@bull-board/api/typings/app';
@@ -39,7 +40,10 @@ const BOARD_CSP = {
  * queue definition, and one fewer process to deploy. Job data holds SQL and recipients, so it
  * sits behind HTTP Basic authentication.
  */
-export function createDashboard(queues: readonly (ExportQueue | DeliveryQueue)[], options: DashboardOptions): Router {
+export function createDashboard(
+  queues: readonly (ExportQueue | DeliveryQueue | TickQueue)[],
+  options: DashboardOptions,
+): Router {
   const isFull = options.mode === 'full';
   const canRetryFailed = isFull || options.canRetryFailed === true;
   const adapter = new ExpressAdapter();
@@ -76,7 +80,7 @@ export function createDashboard(queues: readonly (ExportQueue | DeliveryQueue)[]
  * never get one), except a failed job's retry when DASHBOARD_RETRY_FAILED allows it. A refusal
  * is answered in the board's own error shape (`{error, message}`), so the board can show it.
  */
-function allowOnly(queues: readonly (ExportQueue | DeliveryQueue)[], canRetryFailed: boolean) {
+function allowOnly(queues: readonly (ExportQueue | DeliveryQueue | TickQueue)[], canRetryFailed: boolean) {
   const byName = new Map(queues.map((queue) => [queue.name, queue]));
   return async (req: Request, res: Response, next: NextFunction): Promise<void> => {
     if (req.method === 'GET' || req.method === 'HEAD') return next();

@@ -10,8 +10,9 @@ export type ExportRequest = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 
 /** The body as it travels: the same type the client package sends. */
 type RawRequest = ExportRequestBody;
 
-// The wire's names over the rules the job schema also uses (packages/request-rules).
-const schema = Joi.object<RawRequest>({
+// The wire's names over the rules the job schema also uses (packages/request-rules); a
+// subscription's request has the same fields (subscription-request.ts).
+export const EXPORT_FIELDS = {
   query: RULES.query.required(),
   email: RULES.email.required(),
   format: Joi.string()
@@ -33,14 +34,19 @@ const schema = Joi.object<RawRequest>({
   time_zone: RULES.timeZone,
   // Checked further (scheme, addresses, the key's hosts) by the route, which knows the key.
   callback_url: RULES.callbackUrl,
-})
-  .required()
-  .unknown(false);
+};
+
+const schema = Joi.object<RawRequest>(EXPORT_FIELDS).required().unknown(false);
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Strict: valid UTF-8, one JSON object, known fields only. Every problem is listed in `details`. */
 export function parseExportRequest(body: Buffer): ExportRequest {
+  return toExportRequest(validateBody(schema, readJsonObject(body)));
+}
+
+/** The body as one JSON object: valid UTF-8, valid JSON, an object. */
+export function readJsonObject(body: Buffer): object {
   let text: string;
   try {
     text = utf8.decode(body);
@@ -56,15 +62,20 @@ export function parseExportRequest(body: Buffer): ExportRequest {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new AppError('VALIDATION_FAILED', 'the request body must be a JSON object');
   }
-  const result = schema.validate(json, { abortEarly: false, convert: false });
+  return json;
+}
+
+/** The schema's value, or a 400 that lists every problem in `details`. */
+export function validateBody<T>(rules: Joi.ObjectSchema<T>, json: object): T {
+  const result = rules.validate(json, { abortEarly: false, convert: false });
   if (result.error) {
     const details = result.error.details.map((d) => ({ field: d.path.join('.'), message: d.message }));
     throw new AppError('VALIDATION_FAILED', details.map((d) => d.message).join('; '), { details });
   }
-  return toExportRequest(result.value);
+  return result.value;
 }
 
-function toExportRequest(raw: RawRequest): ExportRequest {
+export function toExportRequest(raw: RawRequest): ExportRequest {
   const format = FORMAT_ALIASES[raw.format ?? 'csv'] ?? 'csv';
   const csv = raw.csv ? toCsvOptions(raw.csv) : undefined;
   return {

@@ -14,7 +14,12 @@ function main(): void {
   const server = createHttpServer(createApp(deps)).listen(config.serverPort, config.serverHost || undefined, () =>
     announce(config, logger),
   );
-  stopOnSignals(server, () => Promise.all([deps.queue.close(), deps.deliveries.close()]), deps.redis, logger);
+  stopOnSignals(
+    server,
+    () => Promise.all([deps.queue.close(), deps.deliveries.close(), deps.subscriptions?.ticks.close()]),
+    deps.redis,
+    logger,
+  );
 }
 
 function announce(config: Readonly<Config>, logger: Logger): void {

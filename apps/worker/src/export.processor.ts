@@ -6,13 +6,13 @@ import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
 import { watchForCancel, type CancelWatch } from './cancel-watch';
 import { measureExport } from './export-metrics';
-import { tellRequester, type NoticeDeps } from './tell-requester';
+import { tellRequesterOrSubscriber, type SubscriberDeps } from './subscription-run-end';
 import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 import { logExportFailure, toJobFailure } from './job-failure';
 import { handBackJob, parkJob } from './park-job';
 
-export interface ExportJobDeps extends ExportDeps, JobPolicy, NoticeDeps {
+export interface ExportJobDeps extends ExportDeps, JobPolicy, SubscriberDeps {
   /** Where DELETE /export/:id leaves its request. */
   cancelFlags: CancelFlags;
   /** Each key's max_concurrent_exports, held across worker processes; absent: no per-key limit. */
@@ -72,7 +72,11 @@ export async function processExportJob(
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);
-    await Promise.all([tellRequester(deps, logger, job, checked, { result }), releaseSlot(), leaveBacklog(deps, job)]);
+    await Promise.all([
+      tellRequesterOrSubscriber(deps, logger, job, checked, { result }),
+      releaseSlot(),
+      leaveBacklog(deps, job),
+    ]);
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
@@ -82,7 +86,7 @@ export async function processExportJob(
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data) {
       await Promise.all([
-        tellRequester(deps, logger, job, data, { failure: appError }),
+        tellRequesterOrSubscriber(deps, logger, job, data, { failure: appError }),
         releaseSlot(),
         leaveBacklog(deps, job),
       ]);

@@ -29,8 +29,8 @@ export function stopOnSignals(config: Readonly<Config>, deps: WorkerDeps, runnin
     }, config.workerShutdownGraceMs).unref();
     running.stopRetention();
     running.probes?.close();
-    Promise.all([running.workers.exports.close(), running.workers.deliveries.close()])
-      .then(() => Promise.all([deps.deliveryQueue.close(), deps.exportQueue.close()]))
+    Promise.all([running.workers.exports.close(), running.workers.deliveries.close(), running.workers.ticks.close()])
+      .then(() => Promise.all([deps.deliveryQueue.close(), deps.exportQueue.close(), deps.ticks.close()]))
       .then(() => {
         deps.sessions.close();
         deps.mailer.close();

@@ -6,12 +6,13 @@ import {
   type ExportJob,
   type ExportJobData,
   type ExportJobResult,
+  type SubscriptionMailFacts,
 } from '@fluxquery/export-job';
 import { describeExportJob, formatFailure } from '@fluxquery/job-status';
 import type { Logger } from '@fluxquery/logger';
 
 /** How the export ended, as the worker saw it. */
-type WorkerOutcome = { result: ExportJobResult } | { failure: AppError };
+export type WorkerOutcome = { result: ExportJobResult } | { failure: AppError };
 
 export interface NoticeDeps {
   /** The deliveries queue: the email and the webhook that follow an export. */
@@ -33,12 +34,14 @@ export async function tellRequester(
   job: ExportJob,
   data: ExportJobData,
   outcome: WorkerOutcome,
+  subscription?: SubscriptionMailFacts,
 ): Promise<void> {
   const failures = await queueFollowUps(deps.deliveries, deps.sealSecret, {
     exportJobId: String(job.id),
     data,
     outcome,
     finalStatus: () => finalStatus(deps, job, data, outcome),
+    ...(subscription ? { subscription } : {}),
   });
   for (const { followUp, error } of failures) {
     logger.error(followUp === 'email' ? 'delivery.enqueue_failed' : 'webhook.enqueue_failed', {

@@ -6,6 +6,7 @@ import {
   createKeySlots,
   type RedisClient,
 } from '@fluxquery/coordination';
+import { createTickQueue, runDepsFor, type RunDeps, type TickQueue } from '@fluxquery/subscriptions';
 import { createDeliveryQueue, createExportQueue, type DeliveryQueue, type ExportQueue } from '@fluxquery/export-job';
 import type { Logger } from '@fluxquery/logger';
 import { createMailer, type Mailer, type MailerOptions } from '@fluxquery/mailer';
@@ -16,6 +17,8 @@ import { createStorage, type AnyStorage } from '@fluxquery/storage';
 import { createDeliveriesWorker } from './deliveries-worker';
 import { createExportWorker } from './export-worker';
 import { startParkedSweep } from './parked-sweep';
+import { startReconciler } from './reconcile-schedulers';
+import { createTicksWorker } from './subscription-ticks-worker';
 import { mailerOptionsFor } from './mailer-options';
 
 /** What a worker process runs on, built from the configuration. */
@@ -30,6 +33,9 @@ export interface WorkerDeps {
   sessions: SessionPool;
   /** Aborted when the shutdown grace is over: running exports stop and are handed back. */
   shutdown: AbortController;
+  /** Subscriptions' ticks (BullMQ job schedulers), and what their runs need. */
+  ticks: TickQueue;
+  runs: RunDeps;
 }
 
 export async function buildWorkerDeps(config: Readonly<Config>, logger: Logger): Promise<WorkerDeps> {
@@ -50,21 +56,32 @@ export async function buildWorkerDeps(config: Readonly<Config>, logger: Logger):
   if (mailOptions.transport === 'none') {
     logger.warn('mail.disabled', { advice: 'set SMTP_HOST: no export will be emailed, statuses say "disabled"' });
   }
+  const deliveryQueue = createDeliveryQueue(queueOptions);
+  const metrics = createWorkerMetrics();
+  const ticks = createTickQueue(connection, config.queuePrefix);
   return {
     connection,
     storage,
     exportQueue,
-    deliveryQueue: createDeliveryQueue(queueOptions),
+    deliveryQueue,
     mailOptions,
     mailer: createMailer(mailOptions),
-    metrics: createWorkerMetrics(),
+    metrics,
+    ticks,
+    runs: runDepsFor(config, {
+      redis: connection,
+      exports: exportQueue,
+      deliveries: deliveryQueue,
+      ticks,
+      onOutcome: (outcome) => metrics.subscriptionRuns.inc({ outcome }),
+    }),
     // Each running export holds one session; a finished one is kept for the next (reset first).
     sessions: createSessionPool(config.mysql, { maxIdle: config.workerCount }),
     shutdown: new AbortController(),
   };
 }
 
-/** The export queue's worker and the deliveries queue's worker, on the process's dependencies. */
+/** The export queue's worker, the deliveries queue's and the ticks', on the process's dependencies. */
 export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger: Logger) {
   const { connection, storage, metrics } = deps;
   const stallMs = config.workerStallMs;
@@ -88,6 +105,7 @@ export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger:
       shutdown: deps.shutdown.signal,
       clients: config.clients,
       defaultSchema: config.mysql.database,
+      runs: deps.runs,
     },
     { connection, prefix: config.queuePrefix, stallMs, concurrency: config.workerCount },
   );
@@ -108,7 +126,10 @@ export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger:
   );
   const stopSweep = startParkedSweep(keySlots, config.clients, logger);
   exports.on('closing', stopSweep);
-  return { exports, deliveries };
+  const ticks = createTicksWorker({ ...deps.runs, logger }, { connection, prefix: config.queuePrefix, stallMs });
+  const stopReconciler = startReconciler(deps.runs, config.subscriptions.reconcileIntervalMs, logger, metrics);
+  ticks.on('closing', stopReconciler);
+  return { exports, deliveries, ticks };
 }
 
 /** The store must work before any job is taken: a wrong bucket or endpoint stops the worker with the reason. */

@@ -23,6 +23,8 @@ export const ERROR_CODES = {
   IDEMPOTENCY_KEY_REUSED: { status: 409, retryable: false },
   ALREADY_FINISHED: { status: 409, retryable: false },
   SUBSCRIPTION_LIMIT_REACHED: { status: 409, retryable: false },
+  RUN_IN_PROGRESS: { status: 409, retryable: true },
+  SUBSCRIPTION_ENDED: { status: 409, retryable: false },
   PAYLOAD_TOO_LARGE: { status: 413, retryable: false },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, retryable: false },
   RATE_LIMITED: { status: 429, retryable: true },

@@ -1,7 +1,7 @@
 import type { RunDeps } from './run-deps';
 import type { PausedBy, Subscription } from './subscription';
 import { queuePauseNotices } from './subscription-notices';
-import { unscheduleTicks } from './tick-queue';
+import { scheduleTicks, unscheduleTicks } from './tick-queue';
 
 /**
  * Pauses an active subscription and removes its scheduler; `notify`: its owner is told (email,
@@ -42,4 +42,26 @@ export async function endSubscription(deps: Pick<RunDeps, 'store' | 'ticks' | 'n
     return { ...rest, status: 'ended', statusReason: reason, statusSince: now, updatedAt: now };
   });
   await unscheduleTicks(deps.ticks, id);
+}
+
+/**
+ * Resumes a paused subscription (PATCH status "active", or the undo of an unsubscribe, which
+ * resumes only what that unsubscribe paused) and schedules its ticks again from now. Its failure
+ * count starts again. Undefined when there was nothing to resume.
+ */
+export async function resumeSubscription(
+  deps: Pick<RunDeps, 'store' | 'ticks' | 'sealSecret' | 'now'>,
+  id: string,
+  onlyIfPausedBy?: PausedBy,
+): Promise<Subscription | undefined> {
+  let resumed: Subscription | undefined;
+  await deps.store.update(id, (current) => {
+    if (current.status !== 'paused' || (onlyIfPausedBy && current.pausedBy !== onlyIfPausedBy)) return undefined;
+    const now = deps.now();
+    const { pausedBy: _pausedBy, statusReason: _reason, ...rest } = current;
+    resumed = { ...rest, status: 'active', statusSince: now, updatedAt: now, consecutiveFailures: 0 };
+    return resumed;
+  });
+  if (resumed) await scheduleTicks(deps.ticks, deps.sealSecret, resumed);
+  return resumed;
 }

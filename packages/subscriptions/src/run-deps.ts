@@ -1,8 +1,13 @@
-import type { ClientKey, SubscriptionSettings } from '@fluxquery/config';
-import type { KeyBacklog } from '@fluxquery/coordination';
+import type { ClientKey, Config, SubscriptionSettings } from '@fluxquery/config';
+import {
+  createKeyBacklog,
+  createSubscriptionRecords,
+  type KeyBacklog,
+  type RedisClient,
+} from '@fluxquery/coordination';
 import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { PolicySettings } from '@fluxquery/export-policy';
-import type { SubscriptionStore } from './subscription-store';
+import { createSubscriptionStore, type SubscriptionStore } from './subscription-store';
 import type { UnsubscribeLinks } from './subscription-notices';
 import type { TickQueue } from './tick-queue';
 
@@ -21,4 +26,26 @@ export interface RunDeps {
   /** A run's outcome, once it has one (the workers' metric). */
   onOutcome?: (outcome: string) => void;
   now: () => number;
+}
+
+/** The same for a process of the service, from its configuration, connection and queues. */
+export function runDepsFor(
+  config: Readonly<Config>,
+  parts: Pick<RunDeps, 'exports' | 'deliveries' | 'ticks' | 'onOutcome'> & { redis: RedisClient },
+): RunDeps {
+  const prefix = `${config.queuePrefix}:fq`;
+  return {
+    store: createSubscriptionStore(createSubscriptionRecords(parts.redis, prefix), config.jobSealSecret),
+    ticks: parts.ticks,
+    exports: parts.exports,
+    deliveries: parts.deliveries,
+    backlog: createKeyBacklog(parts.redis, prefix),
+    sealSecret: config.jobSealSecret,
+    clients: config.clients,
+    policy: { defaultSchema: config.mysql.database, callbacks: config.callbacks },
+    settings: config.subscriptions,
+    links: { publicUrl: config.downloadLinks.publicUrl, secret: config.downloadLinks.secret },
+    ...(parts.onOutcome ? { onOutcome: parts.onOutcome } : {}),
+    now: Date.now,
+  };
 }
