@@ -12,6 +12,12 @@ import {
   type ExportStatusBody,
   type ResultBody,
   type SubmittedBody,
+  type SubscriptionBody,
+  type SubscriptionChangeBody,
+  type SubscriptionListBody,
+  type SubscriptionRequestBody,
+  type SubscriptionRunBody,
+  type SubscriptionRunsBody,
 } from './wire-types';
 
 export interface ClientOptions {
@@ -74,6 +80,21 @@ export interface FluxQueryClient {
    * temporary name, renamed when whole) or a stream, and checks its sha256.
    */
   download(result: ResultBody, destination: string | Writable): Promise<Downloaded>;
+  /** Recurring exports: the key's own subscriptions. */
+  subscriptions: SubscriptionsClient;
+}
+
+export interface SubscriptionsClient {
+  create(request: SubscriptionRequestBody): Promise<SubscriptionBody>;
+  list(page?: { offset?: number; limit?: number }): Promise<SubscriptionListBody>;
+  show(id: string): Promise<SubscriptionBody>;
+  change(id: string, change: SubscriptionChangeBody): Promise<SubscriptionBody>;
+  pause(id: string): Promise<SubscriptionBody>;
+  resume(id: string): Promise<SubscriptionBody>;
+  /** One run now; its `job_id` is an export like any other. */
+  run(id: string): Promise<SubscriptionRunBody & { subscription_id: string; status_url: string }>;
+  remove(id: string): Promise<{ subscription_id: string; status: 'deleted' }>;
+  runs(id: string, page?: { offset?: number; limit?: number }): Promise<SubscriptionRunsBody>;
 }
 
 // eslint-disable-next-line max-lines-per-function -- one closure over the options and the signed fetch; each method is short, and split out each would take both
@@ -121,7 +142,28 @@ export function createClient(options: ClientOptions): FluxQueryClient {
     return json as T;
   }
 
+  const path = (id: string, rest = '') => `/subscriptions/${encodeURIComponent(id)}${rest}`;
+  const pageQuery = (page: { offset?: number; limit?: number } = {}) => {
+    const query = new URLSearchParams();
+    if (page.offset !== undefined) query.set('offset', String(page.offset));
+    if (page.limit !== undefined) query.set('limit', String(page.limit));
+    const text = query.toString();
+    return text ? `?${text}` : '';
+  };
+  const subscriptions: SubscriptionsClient = {
+    create: (request) => call('POST', '/subscriptions', JSON.stringify(request)),
+    list: (page) => call('GET', `/subscriptions${pageQuery(page)}`),
+    show: (id) => call('GET', path(id)),
+    change: (id, change) => call('PATCH', path(id), JSON.stringify(change)),
+    pause: (id) => call('PATCH', path(id), JSON.stringify({ status: 'paused' })),
+    resume: (id) => call('PATCH', path(id), JSON.stringify({ status: 'active' })),
+    run: (id) => call('POST', path(id, '/run')),
+    remove: (id) => call('DELETE', path(id)),
+    runs: (id, page) => call('GET', path(id, `/runs${pageQuery(page)}`)),
+  };
+
   const client: FluxQueryClient = {
+    subscriptions,
     submit(request, submitOptions = {}) {
       const extra: Record<string, string> = submitOptions.idempotencyKey
         ? { 'Idempotency-Key': submitOptions.idempotencyKey }

@@ -104,3 +104,75 @@ export interface ErrorBody {
 }
 
 export const FINAL_STATUSES: readonly ExportStatusName[] = ['COMPLETED', 'FAILED', 'CANCELLED'];
+
+/** A subscription's schedule: five cron fields read on the wall clock of an IANA zone. */
+export interface ScheduleBody {
+  cron: string;
+  time_zone: string;
+  starts_at?: string | null;
+  ends_at?: string | null;
+  max_runs?: number | null;
+}
+
+export type SubscriptionCondition = 'always' | 'rows' | 'changed';
+export type SubscriptionMisfire = 'skip' | 'run_once';
+
+/** POST /subscriptions: the fields of POST /export, a schedule, and when to deliver. */
+export interface SubscriptionRequestBody extends ExportRequestBody {
+  name?: string;
+  schedule: ScheduleBody;
+  condition?: SubscriptionCondition;
+  misfire?: SubscriptionMisfire;
+}
+
+/** PATCH /subscriptions/:id: any of these. */
+export interface SubscriptionChangeBody {
+  name?: string;
+  schedule?: ScheduleBody;
+  condition?: SubscriptionCondition;
+  misfire?: SubscriptionMisfire;
+  status?: 'active' | 'paused';
+  email?: string;
+  query?: string;
+  callback_url?: string | null;
+}
+
+/** 201 from POST /subscriptions, and GET/PATCH /subscriptions/:id. */
+export interface SubscriptionBody extends ExportRequestBody {
+  subscription_id: string;
+  name: string;
+  status: 'active' | 'paused' | 'ended';
+  status_reason: string | null;
+  status_since: string;
+  paused_by: 'owner' | 'failures' | 'policy' | 'unsubscribe' | null;
+  next_run_at: string | null;
+  schedule: Required<ScheduleBody>;
+  condition: SubscriptionCondition;
+  misfire: SubscriptionMisfire;
+  run_count: number;
+  consecutive_failures: number;
+  running_job_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface SubscriptionListBody {
+  subscriptions: SubscriptionBody[];
+  total: number;
+  next_offset: number | null;
+}
+
+/** One tick of a subscription (or one run now); `job_id`'s ordinary status says the rest. */
+export interface SubscriptionRunBody {
+  scheduled_at: string;
+  trigger: 'schedule' | 'manual';
+  outcome: 'running' | 'delivered' | 'skipped' | 'failed' | 'missed';
+  reason: string | null;
+  job_id: string | null;
+  updated_at: string;
+}
+
+export interface SubscriptionRunsBody {
+  runs: SubscriptionRunBody[];
+  total: number;
+}
