@@ -1,4 +1,4 @@
-import { createClient, type FluxQueryClient, type SubscriptionRunBody } from '@fluxquery/client';
+import { createClient, signatureHeaders, type FluxQueryClient, type SubscriptionRunBody } from '@fluxquery/client';
 import { createTickQueue, TICK_JOB_NAME, type TickQueue } from '@fluxquery/subscriptions';
 import {
   connectTestRedis,
@@ -9,6 +9,7 @@ import {
   type TestSmtp,
 } from '@fluxquery/testkit';
 import { createHarness, SECRET, testClient, type Harness } from './harness';
+import { checkAgainstOpenApi } from './openapi-check';
 import { spawnApi, spawnWorker, stopServices, type ServiceProcess } from './service-process';
 
 // Subscriptions on real processes: two api processes and two workers on this file's database and
@@ -142,9 +143,7 @@ describe('a subscription that fires every minute, on two api and two worker proc
     const mail = await smtp.waitForMessage(recipient);
     expect(mail.parsed.subject).toMatch(/^\[Minutely sales\] Your export is ready: 2 rows/);
     expect(mail.parsed.text).toContain('* * * * * (Europe/Berlin)');
-    expect(String(rawHeader(mail, 'list-unsubscribe'))).toMatch(
-      /^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/.+>$/,
-    );
+    expect(String(rawHeader(mail, 'list-unsubscribe'))).toMatch(/^<http:\/\/127\.0\.0\.1:\d+\/unsubscribe\/.+>$/);
     expect(rawHeader(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
     const status = await owner.status(first.job_id!);
     expect(status).toMatchObject({ status: 'COMPLETED', result: { rows: 2 } });
@@ -245,7 +244,10 @@ describe('conditions', () => {
     const run = await owner.subscriptions.run(id);
     const done = await finishedRun(owner, id, (r) => r.job_id === run.job_id);
     expect(done).toMatchObject({ outcome: 'skipped', reason: expect.stringMatching(/no rows/) });
-    expect((await owner.status(run.job_id!)).status).toBe('COMPLETED');
+    expect(await owner.status(run.job_id!)).toMatchObject({
+      status: 'COMPLETED',
+      delivery: { email: { status: 'skipped' } },
+    });
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(mailsTo(recipient)).toHaveLength(0);
   });
@@ -370,5 +372,77 @@ describe('another key', () => {
     expect((await stranger.subscriptions.list()).subscriptions.map((s) => s.subscription_id)).not.toContain(id);
     expect(await owner.subscriptions.show(id)).toMatchObject({ status: 'active', email: 'private@example.com' });
     expect((await owner.subscriptions.list({ limit: 100 })).subscriptions.map((s) => s.subscription_id)).toContain(id);
+  });
+});
+
+describe('every subscription route', () => {
+  /** A request signed by the default key, its answer checked against docs/openapi.yaml. */
+  async function documented(method: string, url: string, body = '', signed = true) {
+    const headers = signed
+      ? {
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+          ...signatureHeaders({ scheme: 'v2', secret: SECRET, keyId: 'default', method, url, body }),
+        }
+      : {};
+    const response = await fetch(`http://127.0.0.1:${ports[0]}${url}`, { method, headers, ...(body ? { body } : {}) });
+    const type = response.headers.get('content-type') ?? '';
+    const text = await response.text();
+    const answer = {
+      status: response.status,
+      headers: { 'content-type': type },
+      body: type.startsWith('application/json') ? (JSON.parse(text) as Record<string, unknown>) : text,
+    };
+    checkAgainstOpenApi(method, url, answer as never);
+    return answer as { status: number; body: Record<string, any> };
+  }
+
+  it('answers as docs/openapi.yaml says, errors included', async () => {
+    const request = {
+      query: 'SELECT id FROM sales',
+      email: 'doc@example.com',
+      format: 'csv',
+      csv: { delimiter: ';' },
+      schedule: { cron: '15 6 * * 1-5', time_zone: 'Asia/Tokyo', ends_at: '2099-01-01T00:00:00Z', max_runs: 10 },
+      condition: 'changed',
+      misfire: 'skip',
+      callback_url: 'https://hooks.example.com/fluxquery',
+    };
+    const created = await documented('POST', '/subscriptions', JSON.stringify(request));
+    expect(created.status).toBe(201);
+    const id = created.body.subscription_id as string;
+    expect(
+      (
+        await documented(
+          'POST',
+          '/subscriptions',
+          JSON.stringify({ ...request, schedule: { cron: 'now', time_zone: 'UTC' } }),
+        )
+      ).status,
+    ).toBe(400);
+    expect((await documented('POST', '/subscriptions', '{"query":')).status).toBe(400);
+    expect((await documented('GET', '/subscriptions?limit=2')).status).toBe(200);
+    expect((await documented('GET', '/subscriptions?limit=0x1')).status).toBe(400);
+    expect((await documented('GET', `/subscriptions/${id}`)).status).toBe(200);
+    expect((await documented('GET', '/subscriptions/00000000-0000-0000-0000-000000000000')).status).toBe(404);
+    expect(
+      (await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ condition: 'rows', callback_url: null })))
+        .status,
+    ).toBe(200);
+    expect((await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ status: 'ended' }))).status).toBe(400);
+    expect(
+      (await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ query: 'SELECT id FROM elsewhere.t' }))).status,
+    ).toBe(403);
+    const run = await documented('POST', `/subscriptions/${id}/run`);
+    expect(run.status).toBe(202);
+    const again = await documented('POST', `/subscriptions/${id}/run`);
+    expect([202, 409]).toContain(again.status);
+    await finishedRun(owner, id, (r) => r.job_id === run.body.job_id);
+    expect((await documented('GET', `/subscriptions/${id}/runs`)).status).toBe(200);
+    expect((await documented('GET', `/subscriptions/${id}`, '', false)).status).toBe(401);
+    const removed = await documented('DELETE', `/subscriptions/${id}`);
+    expect(removed.body).toEqual({ subscription_id: id, status: 'deleted' });
+    expect((await documented('DELETE', `/subscriptions/${id}`)).status).toBe(404);
+    expect((await documented('POST', `/subscriptions/${id}/run`)).status).toBe(404);
+    expect((await documented('GET', '/unsubscribe/nothing.here', '', false)).status).toBe(403);
   });
 });

@@ -2,7 +2,7 @@
 // these types and the client reads them with the same, so the two cannot drift apart unnoticed.
 
 export type ExportStatusName = 'PENDING' | 'PROCESSING' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
-export type DeliveryStatusName = 'pending' | 'sent' | 'failed' | 'disabled';
+export type DeliveryStatusName = 'pending' | 'sent' | 'failed' | 'disabled' | 'skipped';
 
 /** POST /export. Only `query` and `email` are required. */
 export interface ExportRequestBody {

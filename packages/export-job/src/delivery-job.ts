@@ -55,7 +55,8 @@ export interface SubscriptionMailFacts {
   unsubscribeUrl: string;
 }
 
-export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled';
+/** `skipped`: a subscription's run whose condition held its file back (docs/subscriptions.md). */
+export type DeliveryStatus = 'pending' | 'sent' | 'failed' | 'disabled' | 'skipped';
 export type DeliveryMethod = 'attachment' | 'link';
 
 export interface DeliveryJobResult {

@@ -131,7 +131,7 @@ export function describeExportJob(
     error: failure && status !== 'COMPLETED' ? { code: failure.code, message: failure.message } : null,
     cancel: describeCancel(status, cancelRequestedAt),
     delivery: {
-      email: describeDelivery(isFinished, delivery),
+      email: describeDelivery(isFinished, delivery, job.data.subscription !== undefined),
       webhook: job.data.callbackUrl ? describeWebhook(isFinished, webhook) : null,
     },
   };
@@ -170,10 +170,19 @@ export function describeWebhook(isExportFinished: boolean, webhook: JobSnapshot[
   };
 }
 
-export function describeDelivery(isExportFinished: boolean, delivery: JobSnapshot['delivery']): EmailDeliveryBody {
+export function describeDelivery(
+  isExportFinished: boolean,
+  delivery: JobSnapshot['delivery'],
+  isSubscriptionRun = false,
+): EmailDeliveryBody {
   if (delivery === 'queued') {
     const status: DeliveryStatus = 'pending';
     return { status, method: null, attempts: 0, error: null, sent_at: null };
+  }
+  if (!delivery && isExportFinished && isSubscriptionRun) {
+    // A subscription's run always mails a failure; a finished one without an email was held back
+    // by its condition (its run says why).
+    return { status: 'skipped', method: null, attempts: 0, error: null, sent_at: null };
   }
   if (!delivery) {
     // The worker queues the delivery before it finishes the export, so a finished export without
