@@ -430,7 +430,8 @@ describe('every subscription route', () => {
     ).toBe(200);
     expect((await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ status: 'ended' }))).status).toBe(400);
     expect(
-      (await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ query: 'SELECT id FROM elsewhere.t' }))).status,
+      (await documented('PATCH', `/subscriptions/${id}`, JSON.stringify({ query: 'SELECT id FROM elsewhere.t' })))
+        .status,
     ).toBe(403);
     const run = await documented('POST', `/subscriptions/${id}/run`);
     expect(run.status).toBe(202);

@@ -6,7 +6,7 @@ import type { WorkerMetrics } from '@fluxquery/metrics';
 import { DelayedError } from 'bullmq';
 import { watchForCancel, type CancelWatch } from './cancel-watch';
 import { measureExport } from './export-metrics';
-import { tellRequesterOrSubscriber, type SubscriberDeps } from './subscription-run-end';
+import { reportEnd, type SubscriberDeps } from './subscription-run-end';
 import { runExport, type ExportDeps } from '@fluxquery/pipeline';
 import { checkExportJob, type JobPolicy } from './trusted-job';
 import { logExportFailure, toJobFailure } from './job-failure';
@@ -72,11 +72,7 @@ export async function processExportJob(
     });
     logger.info('export.completed', { rows: result.rows, bytes: result.bytes, ms: result.durationMs });
     measure.completed(result);
-    await Promise.all([
-      tellRequesterOrSubscriber(deps, logger, job, checked, { result }),
-      releaseSlot(),
-      leaveBacklog(deps, job),
-    ]);
+    await Promise.all([reportEnd(deps, logger, job, checked, { result }), releaseSlot(), leaveBacklog(deps, job)]);
     return result;
   } catch (error) {
     if (error instanceof DelayedError) throw error;
@@ -86,7 +82,7 @@ export async function processExportJob(
     const isFinal = !appError.retryable || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (isFinal && data) {
       await Promise.all([
-        tellRequesterOrSubscriber(deps, logger, job, data, { failure: appError }),
+        reportEnd(deps, logger, job, data, { failure: appError }),
         releaseSlot(),
         leaveBacklog(deps, job),
       ]);

@@ -21,7 +21,7 @@ export function startReconciler(
   };
   const run = () => reconcile().catch((error: unknown) => logger.warn('subscription.reconcile_failed', { error }));
   void run();
-  const timer = setInterval(run, intervalMs);
+  const timer = setInterval(() => void run(), intervalMs);
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -13,7 +13,7 @@ export interface SubscriberDeps extends NoticeDeps {
  * delivers by its condition, counts its failures and records its outcome (endRun). Never throws:
  * the file is committed whatever happens here.
  */
-export async function tellRequesterOrSubscriber(
+export async function reportEnd(
   deps: SubscriberDeps,
   logger: Logger,
   job: ExportJob,

@@ -135,6 +135,13 @@ export function createWorkerMetrics(): WorkerMetrics {
       labelNames: ['outcome', 'method'],
       registers: [registry],
     }),
+    ...subscriptionMetrics(registry),
+  };
+}
+
+/** Subscriptions' runs by outcome, and the reconciler's repairs (docs/subscriptions.md). */
+function subscriptionMetrics(registry: Registry): Pick<WorkerMetrics, 'subscriptionRuns' | 'schedulerRepairs'> {
+  return {
     subscriptionRuns: new Counter({
       name: 'fluxquery_subscription_runs_total',
       help: 'Subscription runs that reached an outcome (delivered, skipped, failed, missed)',

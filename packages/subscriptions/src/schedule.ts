@@ -108,12 +108,12 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat {
 }
 
 /** The zone's wall clock at `ms`, as milliseconds of a UTC date with the same fields. */
-export function toLocalMs(ms: number, timeZone: string): number {
-  const parts: Record<string, number> = {};
+function toLocalMs(ms: number, timeZone: string): number {
+  const parts = { year: 0, month: 0, day: 0, hour: 0, minute: 0, second: 0 };
   for (const part of formatterFor(timeZone).formatToParts(new Date(ms))) {
-    if (part.type !== 'literal') parts[part.type] = Number(part.value);
+    if (part.type in parts) parts[part.type as keyof typeof parts] = Number(part.value);
   }
-  const wall = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!);
+  const wall = Date.UTC(parts.year, parts.month - 1, parts.day, parts.hour, parts.minute, parts.second);
   return wall + (((ms % 1000) + 1000) % 1000);
 }
 
@@ -126,7 +126,7 @@ function offsetAt(ms: number, timeZone: string): number {
  * The moment a local wall-clock time happens: its first occurrence when it happens twice, and the
  * moment the clock jumps when a change skips it.
  */
-export function toInstant(localMs: number, timeZone: string): number {
+function toInstant(localMs: number, timeZone: string): number {
   const before = offsetAt(localMs - 24 * 3_600_000, timeZone);
   const after = offsetAt(localMs + 24 * 3_600_000, timeZone);
   const candidates = [localMs - before, localMs - after].filter((ms) => offsetAt(ms, timeZone) === localMs - ms);

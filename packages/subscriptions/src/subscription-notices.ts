@@ -21,7 +21,7 @@ export function describeSchedule(subscription: Subscription): string {
   return `${subscription.schedule.cron} (${subscription.schedule.timeZone})`;
 }
 
-export function unsubscribeUrl(links: UnsubscribeLinks, subscription: Subscription): string {
+function unsubscribeUrl(links: UnsubscribeLinks, subscription: Subscription): string {
   return `${links.publicUrl}/unsubscribe/${unsubscribeToken(links.secret, subscription.id, subscription.request.email)}`;
 }
 

@@ -27,17 +27,22 @@ export interface SubscriptionStore {
   runs(id: string): Promise<SubscriptionRun[]>;
 }
 
+function sealed(secret: string, subscription: Subscription): string {
+  return JSON.stringify(sealJob(secret, SEAL_SCOPE, subscription.id, subscription));
+}
+
+function unsealed(secret: string, id: string, text: string): Subscription {
+  const parsed: unknown = JSON.parse(text);
+  if (!hasValidSeal(secret, SEAL_SCOPE, id, parsed)) {
+    throw new AppError('JOB_SEAL_INVALID', `the subscription ${id} was changed outside the service; it was refused`);
+  }
+  const { seal: _seal, ...subscription } = parsed as Subscription & { seal: string };
+  return subscription;
+}
+
 export function createSubscriptionStore(records: SubscriptionRecords, sealSecret: string): SubscriptionStore {
-  const write = (subscription: Subscription) =>
-    JSON.stringify(sealJob(sealSecret, SEAL_SCOPE, subscription.id, subscription));
-  const read = (id: string, text: string): Subscription => {
-    const parsed: unknown = JSON.parse(text);
-    if (!hasValidSeal(sealSecret, SEAL_SCOPE, id, parsed)) {
-      throw new AppError('JOB_SEAL_INVALID', `the subscription ${id} was changed outside the service; it was refused`);
-    }
-    const { seal: _seal, ...subscription } = parsed as Subscription & { seal: string };
-    return subscription;
-  };
+  const write = (subscription: Subscription) => sealed(sealSecret, subscription);
+  const read = (id: string, text: string) => unsealed(sealSecret, id, text);
   const readMany = async (ids: string[]) => {
     const texts = await Promise.all(ids.map(async (id) => [id, await records.get(id)] as const));
     return texts.flatMap(([id, text]) => (text ? [read(id, text)] : []));

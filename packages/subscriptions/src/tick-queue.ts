@@ -21,7 +21,7 @@ export interface TickJobData {
 export type TickQueue = Queue<TickJobData, void, typeof TICK_JOB_NAME>;
 
 /** BullMQ's repeat strategy, for the queue and for the workers, which schedule each next tick. */
-export const tickStrategy = (millis: number, opts: RepeatOptions): number | undefined => {
+const tickStrategy = (millis: number, opts: RepeatOptions): number | undefined => {
   if (!opts.pattern) return undefined;
   const schedule: Schedule = {
     cron: opts.pattern,
