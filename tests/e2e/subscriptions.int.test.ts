@@ -9,6 +9,9 @@ import {
   type TestSmtp,
 } from '@fluxquery/testkit';
 import { createHarness, SECRET, testClient, type Harness } from './harness';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { checkAgainstOpenApi } from './openapi-check';
 import { spawnApi, spawnWorker, stopServices, type ServiceProcess } from './service-process';
 
@@ -445,5 +448,53 @@ describe('every subscription route', () => {
     expect((await documented('DELETE', `/subscriptions/${id}`)).status).toBe(404);
     expect((await documented('POST', `/subscriptions/${id}/run`)).status).toBe(404);
     expect((await documented('GET', '/unsubscribe/nothing.here', '', false)).status).toBe(403);
+  });
+});
+
+describe('the CLI', () => {
+  const CLI = path.join(__dirname, '../../apps/cli/dist/main.js');
+  const fluxquery = async (...args: string[]) => {
+    const env = { PATH: process.env.PATH ?? '', BASE_URL: `http://127.0.0.1:${ports[1]}`, API_SECRET: SECRET };
+    const { stdout } = await promisify(execFile)(process.execPath, [CLI, 'subscriptions', ...args], { env });
+    return JSON.parse(stdout) as Record<string, any>;
+  };
+
+  it('creates, lists, shows, pauses, resumes, runs, reads the runs of, and deletes a subscription', async () => {
+    const created = await fluxquery(
+      'create',
+      '-q',
+      'SELECT id, amount FROM sales',
+      '-e',
+      'cli@example.com',
+      '--cron',
+      '30 7 * * 1-5',
+      '--time-zone',
+      'Europe/London',
+      '--name',
+      'From the CLI',
+      '--condition',
+      'rows',
+    );
+    expect(created).toMatchObject({
+      name: 'From the CLI',
+      condition: 'rows',
+      schedule: { cron: '30 7 * * 1-5', time_zone: 'Europe/London' },
+    });
+    const id = created.subscription_id as string;
+    expect(
+      (await fluxquery('list', '--limit', '100')).subscriptions.map(
+        (s: { subscription_id: string }) => s.subscription_id,
+      ),
+    ).toContain(id);
+    expect(await fluxquery('show', id)).toMatchObject({ subscription_id: id, status: 'active' });
+    expect(await fluxquery('pause', id)).toMatchObject({ status: 'paused', paused_by: 'owner', next_run_at: null });
+    expect(await fluxquery('resume', id)).toMatchObject({ status: 'active', next_run_at: expect.any(String) });
+    const run = await fluxquery('run', id);
+    expect(run).toMatchObject({ subscription_id: id, trigger: 'manual', job_id: expect.any(String) });
+    await finishedRun(owner, id, (r) => r.job_id === run.job_id);
+    expect((await fluxquery('runs', id)).runs).toEqual([
+      expect.objectContaining({ outcome: 'delivered', job_id: run.job_id }),
+    ]);
+    expect(await fluxquery('delete', id)).toEqual({ subscription_id: id, status: 'deleted' });
   });
 });

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { addDbCommands } from './db-commands';
 import { addExportCommand } from './export-command';
 import { addServiceCommands } from './service-commands';
+import { addSubscriptionCommands } from './subscription-commands';
 
 // The AWS SDK warns, on every run, that its later releases will need Node 22: news for whoever
 // upgrades the pinned SDK, noise for a person running one export. Other warnings are printed.
@@ -24,6 +25,7 @@ const program = new Command('fluxquery')
   .showHelpAfterError('(add --help for usage)')
   .exitOverride();
 addServiceCommands(program);
+addSubscriptionCommands(program);
 addExportCommand(program, () => loadConfig());
 addDbCommands(program, () => loadConfig());
 
