@@ -92,3 +92,23 @@ describe('the example clients, end to end', () => {
     }, 90_000);
   }
 });
+
+describe('the subscription example', () => {
+  const available = has('curl', ['--version']) && has('openssl', ['version']);
+  (available ? it : it.skip)(
+    'subscribes with curl, runs it once now, and reads its delivered run',
+    () => {
+      const run = spawnSync('bash', [path.join(ROOT, 'examples/curl/subscribe.sh'), 'SELECT id, note FROM t'], {
+        env: { PATH: process.env.PATH ?? '', BASE_URL: baseUrl, API_SECRET: SECRET, KEY_ID: 'default' },
+        timeout: 90_000,
+      });
+      const output = `${run.stdout.toString()}\n${run.stderr.toString()}`;
+      expect({ code: run.status, output }).toEqual({
+        code: 0,
+        output: expect.stringMatching(/POST \/subscriptions -> 201 /),
+      });
+      expect(output).toMatch(/the run of job [0-9a-f-]{36}: delivered/);
+    },
+    120_000,
+  );
+});
