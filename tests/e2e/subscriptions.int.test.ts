@@ -51,9 +51,17 @@ function environment(port: number): Record<string, string> {
   };
 }
 
+/** A worker with its own metrics port (two on one host need two). */
+async function newWorker(): Promise<ServiceProcess> {
+  return spawnWorker(harness, { ...environment(0), METRICS_PORT: String(await freePort()) });
+}
+
 async function startAll(): Promise<void> {
-  apis = ports.map((port) => spawnApi(harness, environment(port)));
-  workers = [spawnWorker(harness, environment(0)), spawnWorker(harness, environment(0))];
+  // The first api shows Bull Board.
+  apis = ports.map((port, i) =>
+    spawnApi(harness, { ...environment(port), ...(i === 0 ? { DASHBOARD_PASSWORD: 'board-password' } : {}) }),
+  );
+  workers = [await newWorker(), await newWorker()];
   const all = [...apis, ...workers];
   everyProcess.push(...all);
   await waitFor(async () =>
@@ -229,7 +237,7 @@ describe('a run with a worker killed in the middle of it', () => {
     await smtp.waitForMessage(recipient, 30_000);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     expect(mailsTo(recipient)).toHaveLength(1);
-    const replacement = spawnWorker(harness, environment(0));
+    const replacement = await newWorker();
     everyProcess.push(replacement);
     workers = [...workers.filter((w) => w !== running), replacement];
   }, 180_000);
@@ -496,5 +504,32 @@ describe('the CLI', () => {
       expect.objectContaining({ outcome: 'delivered', job_id: run.job_id }),
     ]);
     expect(await fluxquery('delete', id)).toEqual({ subscription_id: id, status: 'deleted' });
+  });
+});
+
+describe('where operators look', () => {
+  it("Bull Board shows the ticks' queue, and each worker's /metrics counts runs by outcome and scheduler repairs", async () => {
+    const auth = `Basic ${Buffer.from('admin:board-password').toString('base64')}`;
+    const board = await fetch(`http://127.0.0.1:${ports[0]}/admin/queues/api/queues`, {
+      headers: { Authorization: auth },
+    });
+    expect(board.status).toBe(200);
+    const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
+    expect(names).toEqual(expect.arrayContaining(['exports', 'deliveries', 'subscription-ticks']));
+    const texts = await Promise.all(
+      workers.map(async (worker) => {
+        const port = worker.logs.find((l) => l.message === 'metrics.started')?.port;
+        return (await fetch(`http://127.0.0.1:${String(port)}/metrics`)).text();
+      }),
+    );
+    const count = (name: string) =>
+      texts.reduce(
+        (sum, text) =>
+          sum + [...text.matchAll(new RegExp(`^${name} (\\d+)$`, 'gm'))].reduce((a, m) => a + Number(m[1]), 0),
+        0,
+      );
+    expect(count('fluxquery_subscription_runs_total\\{outcome="delivered"\\}')).toBeGreaterThan(0);
+    expect(count('fluxquery_subscription_runs_total\\{outcome="skipped"\\}')).toBeGreaterThan(0);
+    expect(texts.join('\n')).toContain('# TYPE fluxquery_subscription_scheduler_repairs_total counter');
   });
 });
