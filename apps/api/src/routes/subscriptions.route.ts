@@ -117,11 +117,7 @@ async function change(deps: Deps, req: Request, res: Response): Promise<void> {
   const { status, ...fields } = parsed;
   let current = await runs.store.update(before.id, (latest) => ({ ...applyChange(latest, fields, runs.now()) }));
   if (!current) throw notFound();
-  if (status === 'paused')
-    current =
-      (await pauseSubscription(runs, current.id, { by: 'owner', reason: 'paused by its owner', notify: false })) ??
-      current;
-  else if (status === 'active') current = await resume(runs, current);
+  if (status) current = await applyStatus(runs, current, status);
   else if (current.status === 'active' && parsed.schedule) await scheduleTicks(runs.ticks, runs.sealSecret, current);
   deps.logger.info('subscription.changed', {
     requestId: req.requestId,
@@ -131,12 +127,20 @@ async function change(deps: Deps, req: Request, res: Response): Promise<void> {
   res.json(subscriptionView(current, runs.now()));
 }
 
-async function resume(runs: RunDeps, current: Subscription): Promise<Subscription> {
-  if (current.status === 'ended')
-    throw new AppError(
-      'SUBSCRIPTION_ENDED',
-      `the subscription has ended (${current.statusReason ?? 'ended'}); create a new one`,
-    );
+/** PATCH's status: "paused" by its owner, or "active" again (an ended subscription cannot be). */
+async function applyStatus(runs: RunDeps, current: Subscription, status: 'active' | 'paused'): Promise<Subscription> {
+  if (status === 'paused') {
+    const paused = await pauseSubscription(runs, current.id, {
+      by: 'owner',
+      reason: 'paused by its owner',
+      notify: false,
+    });
+    return paused ?? current;
+  }
+  if (current.status === 'ended') {
+    const reason = current.statusReason ?? 'ended';
+    throw new AppError('SUBSCRIPTION_ENDED', `the subscription has ended (${reason}); create a new one`);
+  }
   if (current.status === 'active') return current;
   return (await resumeSubscription(runs, current.id)) ?? current;
 }
