@@ -156,7 +156,12 @@ describe('a tick', () => {
 
   it('of a key whose policy no longer allows the query fails, pauses the subscription and tells its owner', async () => {
     const { id } = await subscribe({
-      request: { query: 'SELECT id FROM archive.orders', email: 'ops@example.com', format: 'csv' },
+      request: {
+        query: 'SELECT id FROM archive.orders',
+        email: 'ops@example.com',
+        format: 'csv',
+        callbackUrl: 'https://hooks.example.com/fluxquery',
+      },
     });
     clock = at('2026-12-10T07:00:01Z');
     const run = await startRun(deps, id, { tickMs: at('2026-12-10T07:00:00Z'), trigger: 'schedule' });
@@ -167,6 +172,13 @@ describe('a tick', () => {
       outcome: 'paused',
       email: 'ops@example.com',
       subscription: { id, unsubscribeUrl: expect.stringMatching(/^https:\/\/exports\.example\.com\/unsubscribe\//) },
+    });
+    // …and its callback gets the signed subscription.paused event, with the subscription as GET shows it.
+    const webhook = await deliveries.getJob(`webhook-pause-${id}-${clock}`);
+    expect(webhook?.data).toMatchObject({
+      event: 'subscription.paused',
+      callbackUrl: 'https://hooks.example.com/fluxquery',
+      status: { event: 'subscription.paused', subscription_id: id, status: 'paused', paused_by: 'policy' },
     });
     const removedKey = await subscribe({ keyId: 'gone' });
     expect(await startRun(deps, removedKey.id, { tickMs: clock - 1, trigger: 'schedule' })).toMatchObject({
