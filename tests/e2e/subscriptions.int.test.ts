@@ -516,6 +516,23 @@ describe('where operators look', () => {
     expect(board.status).toBe(200);
     const names = ((await board.json()) as { queues: { name: string }[] }).queues.map((queue) => queue.name);
     expect(names).toEqual(expect.arrayContaining(['exports', 'deliveries', 'subscription-ticks']));
+    // Its schedulers view lists each active subscription's scheduler; read-only, none can be run or removed there.
+    const { subscription_id: id } = await owner.subscriptions.create({
+      name: 'On the board',
+      query: 'SELECT id FROM sales',
+      email: 'board@example.com',
+      schedule: { cron: '0 6 * * *', time_zone: 'UTC' },
+    });
+    const schedulers = await fetch(`http://127.0.0.1:${ports[0]}/admin/queues/api/job-schedulers`, {
+      headers: { Authorization: auth },
+    });
+    expect(schedulers.status).toBe(200);
+    expect(JSON.stringify(await schedulers.json())).toContain(id);
+    const runThere = await fetch(
+      `http://127.0.0.1:${ports[0]}/admin/queues/api/queues/subscription-ticks/job-schedulers/${id}/run`,
+      { method: 'PUT', headers: { Authorization: auth } },
+    );
+    expect(runThere.status).toBe(403);
     const texts = await Promise.all(
       workers.map(async (worker) => {
         const port = worker.logs.find((l) => l.message === 'metrics.started')?.port;
