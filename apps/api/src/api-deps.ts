@@ -64,7 +64,7 @@ export function buildApiDeps(config: Readonly<Config>, logger: Logger): ApiDeps 
     cancelFlags: createCancelFlags(redis, prefix),
     cancelled: createCancelledJobs(redis, prefix),
     ...(config.dashboard.password ? { dashboard: config.dashboard } : {}),
-    subscriptions: runDepsFor(config, { redis, exports: queue, deliveries, ticks }),
+    subscriptions: runDepsFor(config, { redis, exports: queue, deliveries, ticks, backlog }),
   };
 }
 

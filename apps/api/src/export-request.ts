@@ -1,11 +1,11 @@
 import { AppError } from '@fluxquery/errors';
-import type { ExportJobData } from '@fluxquery/export-job';
+import type { ExportRequestFields } from '@fluxquery/export-job';
 import { FORMAT_ALIASES, RULES, type CsvRequestOptions } from '@fluxquery/request-rules';
 import type { ExportRequestBody } from '@fluxquery/client';
 import Joi from 'joi';
 
 /** A checked request: the job's own fields, before the api adds its bookkeeping. */
-export type ExportRequest = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 'requestedAt'>;
+export type ExportRequest = ExportRequestFields;
 
 /** The body as it travels: the same type the client package sends. */
 type RawRequest = ExportRequestBody;

@@ -1,5 +1,6 @@
 import type { ExportRequestBody } from '@fluxquery/client';
 import { AppError } from '@fluxquery/errors';
+import type { ExportRequestFields } from '@fluxquery/export-job';
 import { RULES } from '@fluxquery/request-rules';
 import {
   checkCron,
@@ -11,7 +12,6 @@ import {
   type Condition,
   type Misfire,
   type Schedule,
-  type SubscribedExport,
 } from '@fluxquery/subscriptions';
 import Joi from 'joi';
 import { EXPORT_FIELDS, readJsonObject, toExportRequest, validateBody } from './export-request';
@@ -89,7 +89,7 @@ const CHANGE = Joi.object<RawChange>({
 
 export interface SubscriptionRequest {
   name?: string;
-  request: SubscribedExport;
+  request: ExportRequestFields;
   schedule: Schedule;
   condition: Condition;
   misfire: Misfire;

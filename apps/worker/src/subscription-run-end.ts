@@ -21,11 +21,7 @@ export async function reportEnd(
   outcome: WorkerOutcome,
 ): Promise<void> {
   if (!data.subscription || !deps.runs) return tellRequester(deps, logger, job, data, outcome);
-  const end =
-    'result' in outcome
-      ? { result: outcome.result }
-      : { failure: { code: outcome.failure.code, message: outcome.failure.message } };
-  await endRun(deps.runs, data, end, (facts) => tellRequester(deps, logger, job, data, outcome, facts)).catch(
+  await endRun(deps.runs, data, outcome, (facts) => tellRequester(deps, logger, job, data, outcome, facts)).catch(
     (error: unknown) =>
       logger.error('subscription.run_end_failed', {
         subscriptionId: data.subscription?.id,

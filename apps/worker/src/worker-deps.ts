@@ -73,6 +73,8 @@ export async function buildWorkerDeps(config: Readonly<Config>, logger: Logger):
       exports: exportQueue,
       deliveries: deliveryQueue,
       ticks,
+      // One backlog for the process: a tick's export enters it, the export worker leaves it.
+      backlog: createKeyBacklog(connection, `${config.queuePrefix}:fq`),
       onOutcome: (outcome) => metrics.subscriptionRuns.inc({ outcome }),
     }),
     // Each running export holds one session; a finished one is kept for the next (reset first).
@@ -99,7 +101,7 @@ export function startWorkers(config: Readonly<Config>, deps: WorkerDeps, logger:
       links: config.downloadLinks,
       cancelFlags: createCancelFlags(connection, `${config.queuePrefix}:fq`),
       keySlots,
-      backlog: createKeyBacklog(connection, `${config.queuePrefix}:fq`),
+      backlog: deps.runs.backlog,
       sealSecret: config.jobSealSecret,
       metrics,
       shutdown: deps.shutdown.signal,

@@ -50,6 +50,7 @@ export {
   type QueueOptions,
 } from './job-catalog';
 export { sealJob, hasValidSeal, type Sealed } from './job-seal';
+export { addExport, exportJobFor, type ExportRequestFields } from './add-export';
 export {
   WEBHOOK_SCHEMA_VERSION,
   WEBHOOK_EVENTS,

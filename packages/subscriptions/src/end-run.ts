@@ -1,12 +1,9 @@
-import type { ExportJobData, SubscriptionMailFacts } from '@fluxquery/export-job';
+import type { ExportJobData, ExportOutcome, SubscriptionMailFacts } from '@fluxquery/export-job';
 import { pauseSubscription } from './pause';
 import type { RunDeps } from './run-deps';
 import { decideDelivery } from './run-policy';
 import type { RunOutcome } from './subscription';
 import { mailFacts } from './subscription-notices';
-
-/** How a run's export ended, as the worker saw it. */
-export type RunEnd = { result: { rows: number; sha256: string } } | { failure: { code: string; message: string } };
 
 /**
  * A run's export has ended for good. Its file is delivered unless the condition says otherwise
@@ -18,7 +15,7 @@ export type RunEnd = { result: { rows: number; sha256: string } } | { failure: {
 export async function endRun(
   deps: RunDeps,
   data: ExportJobData,
-  end: RunEnd,
+  end: ExportOutcome,
   deliver: (facts: SubscriptionMailFacts) => Promise<void>,
 ): Promise<void> {
   const { id, tickMs } = data.subscription!;

@@ -11,7 +11,6 @@ export {
   type Misfire,
   type PausedBy,
   type RunOutcome,
-  type SubscribedExport,
   type Subscription,
   type SubscriptionRun,
   type SubscriptionStatus,
@@ -31,7 +30,7 @@ export {
 export { runJobId } from './run-job-id';
 export { decideTick, decideDelivery, ON_TIME_MS } from './run-policy';
 export { startRun } from './start-run';
-export { endRun, finishRun, type RunEnd } from './end-run';
+export { endRun, finishRun } from './end-run';
 export { pauseSubscription, resumeSubscription } from './pause';
 export { reconcileSchedulers, compareSchedulers, type Repair } from './reconcile';
 export { subscriptionView, runView } from './subscription-view';

@@ -1,10 +1,5 @@
 import type { ClientKey, Config, SubscriptionSettings } from '@fluxquery/config';
-import {
-  createKeyBacklog,
-  createSubscriptionRecords,
-  type KeyBacklog,
-  type RedisClient,
-} from '@fluxquery/coordination';
+import { createSubscriptionRecords, type KeyBacklog, type RedisClient } from '@fluxquery/coordination';
 import type { DeliveryQueue, ExportQueue } from '@fluxquery/export-job';
 import type { PolicySettings } from '@fluxquery/export-policy';
 import { createSubscriptionStore, type SubscriptionStore } from './subscription-store';
@@ -28,10 +23,10 @@ export interface RunDeps {
   now: () => number;
 }
 
-/** The same for a process of the service, from its configuration, connection and queues. */
+/** The same for a process of the service, from its configuration, connection, queues and key backlog. */
 export function runDepsFor(
   config: Readonly<Config>,
-  parts: Pick<RunDeps, 'exports' | 'deliveries' | 'ticks' | 'onOutcome'> & { redis: RedisClient },
+  parts: Pick<RunDeps, 'exports' | 'deliveries' | 'ticks' | 'backlog' | 'onOutcome'> & { redis: RedisClient },
 ): RunDeps {
   const prefix = `${config.queuePrefix}:fq`;
   return {
@@ -39,7 +34,7 @@ export function runDepsFor(
     ticks: parts.ticks,
     exports: parts.exports,
     deliveries: parts.deliveries,
-    backlog: createKeyBacklog(parts.redis, prefix),
+    backlog: parts.backlog,
     sealSecret: config.jobSealSecret,
     clients: config.clients,
     policy: { defaultSchema: config.mysql.database, callbacks: config.callbacks },

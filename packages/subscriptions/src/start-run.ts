@@ -1,10 +1,4 @@
-import {
-  EXPORT_JOB_NAME,
-  EXPORT_QUEUE_NAME,
-  EXPORT_SCHEMA_VERSION,
-  sealJob,
-  type ExportJobData,
-} from '@fluxquery/export-job';
+import { addExport, exportJobFor } from '@fluxquery/export-job';
 import type { ClientKey } from '@fluxquery/config';
 import { AppError, isAppError } from '@fluxquery/errors';
 import { checkExportPolicy } from '@fluxquery/export-policy';
@@ -101,8 +95,9 @@ async function recordOutcome(deps: RunDeps, id: string, run: SubscriptionRun): P
 
 /**
  * Everything POST /export checks, again at every run: the key must still exist and its policy
- * (schemas, recipients, callback hosts) must still allow the request. Otherwise the run fails, the
- * subscription pauses itself, and its owner is told why.
+ * (schemas, recipients, callback hosts) must still allow the request. Otherwise the subscription
+ * pauses itself and its owner is told why; a tick's run fails with the reason, and a run asked
+ * for now (POST /subscriptions/:id/run) is answered with the refusal.
  */
 async function checkStillAllowed(
   deps: RunDeps,
@@ -110,20 +105,29 @@ async function checkStillAllowed(
   tick: { tickMs: number; trigger: SubscriptionRun['trigger'] },
 ): Promise<ClientKey | undefined> {
   const client = deps.clients.find((candidate) => candidate.keyId === subscription.keyId);
-  let refusal: string | undefined;
-  if (!client) refusal = `its client key "${subscription.keyId}" no longer exists`;
-  else {
-    try {
-      checkExportPolicy(subscription.request, client, deps.policy);
-    } catch (error) {
-      if (!isAppError(error) || error.status >= 500) throw error;
-      refusal = `its key's policy refuses it now: [${error.code}] ${error.message}`;
-    }
-  }
+  const refusal = client
+    ? policyRefusal(deps, subscription, client)
+    : new AppError('UNKNOWN_KEY', `its client key "${subscription.keyId}" no longer exists`);
   if (!refusal) return client;
-  await recordOutcome(deps, subscription.id, { ...tick, outcome: 'failed', reason: refusal, at: deps.now() });
-  await pauseSubscription(deps, subscription.id, { by: 'policy', reason: refusal, notify: true });
+  const reason = client ? `its key's policy refuses it now: [${refusal.code}] ${refusal.message}` : refusal.message;
+  // A run asked for now answers the refusal itself, and records no run; a tick records its failure.
+  if (tick.trigger === 'schedule') {
+    await recordOutcome(deps, subscription.id, { ...tick, outcome: 'failed', reason, at: deps.now() });
+  }
+  await pauseSubscription(deps, subscription.id, { by: 'policy', reason, notify: true });
+  if (tick.trigger === 'manual') throw refusal;
   return undefined;
+}
+
+/** The key's policy's 4xx for this request, if it refuses it now. */
+function policyRefusal(deps: RunDeps, subscription: Subscription, client: ClientKey): AppError | undefined {
+  try {
+    checkExportPolicy(subscription.request, client, deps.policy);
+    return undefined;
+  } catch (error) {
+    if (!isAppError(error) || error.status >= 500) throw error;
+    return error;
+  }
 }
 
 async function queueRunExport(
@@ -132,21 +136,9 @@ async function queueRunExport(
   client: ClientKey,
   run: { jobId: string; tickMs: number },
 ): Promise<void> {
-  const { maxRows, maxBytes, timeoutMs } = client.limits;
-  const data: ExportJobData & { keyId: string } = {
-    schemaVersion: EXPORT_SCHEMA_VERSION,
-    requestId: `subscription-${subscription.id}-${run.tickMs}`,
-    ...subscription.request,
-    keyId: client.keyId,
-    limits: { maxRows, maxBytes, timeoutMs },
-    requestedAt: new Date(deps.now()).toISOString(),
-    subscription: { id: subscription.id, tickMs: run.tickMs },
-  };
-  const sealed = sealJob(deps.sealSecret, EXPORT_QUEUE_NAME, run.jobId, data);
-  try {
-    const priority = await deps.backlog.enter(client.keyId, run.jobId);
-    await deps.exports.add(EXPORT_JOB_NAME, sealed, { jobId: run.jobId, priority });
-  } catch (error) {
+  const requestId = `subscription-${subscription.id}-${run.tickMs}`;
+  const data = exportJobFor(requestId, subscription.request, client, { id: subscription.id, tickMs: run.tickMs });
+  await addExport(deps.exports, deps.backlog, deps.sealSecret, { jobId: run.jobId, data }).catch((error: unknown) => {
     throw new AppError('SERVICE_UNAVAILABLE', 'the job queue is unavailable; try again shortly', { cause: error });
-  }
+  });
 }

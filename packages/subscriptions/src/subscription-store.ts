@@ -40,6 +40,27 @@ function unsealed(secret: string, id: string, text: string): Subscription {
   return subscription;
 }
 
+/**
+ * Reads a text, applies `change`, and writes it back only if the text is still the one read,
+ * retried until it sticks: the value written, the value as it was when `change` changes nothing,
+ * or undefined when there is no text. Too many lost races are a 503.
+ */
+async function compareAndSet<T>(
+  texts: { get(): Promise<string | undefined>; replace(before: string, after: string): Promise<boolean> },
+  codec: { read(text: string): T; write(value: T): string },
+  change: (current: T) => T | undefined,
+): Promise<T | undefined> {
+  for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
+    const before = await texts.get();
+    if (before === undefined) return undefined;
+    const current = codec.read(before);
+    const next = change(current);
+    if (!next) return current;
+    if (await texts.replace(before, codec.write(next))) return next;
+  }
+  throw new AppError('SERVICE_UNAVAILABLE', 'the subscription is being changed by others; try again shortly');
+}
+
 export function createSubscriptionStore(records: SubscriptionRecords, sealSecret: string): SubscriptionStore {
   const write = (subscription: Subscription) => sealed(sealSecret, subscription);
   const read = (id: string, text: string) => unsealed(sealSecret, id, text);
@@ -61,14 +82,11 @@ export function createSubscriptionStore(records: SubscriptionRecords, sealSecret
       return text ? read(id, text) : undefined;
     },
     async update(id, change) {
-      for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-        const before = await records.get(id);
-        if (!before) return undefined;
-        const next = change(read(id, before));
-        if (!next) return read(id, before);
-        if (await records.replace(id, before, write(next))) return next;
-      }
-      throw new AppError('SERVICE_UNAVAILABLE', 'the subscription is being changed by others; try again shortly');
+      const texts = {
+        get: () => records.get(id),
+        replace: (before: string, after: string) => records.replace(id, before, after),
+      };
+      return compareAndSet(texts, { read: (text) => read(id, text), write }, change);
     },
     remove: (subscription) => records.remove(subscription.keyId, subscription.id),
     async listOfKey(keyId, offset, count) {
@@ -84,12 +102,15 @@ export function createSubscriptionStore(records: SubscriptionRecords, sealSecret
       return text ? (JSON.parse(text) as SubscriptionRun) : undefined;
     },
     async updateRun(id, tickMs, change) {
-      for (let attempt = 0; attempt < MAX_TRIES; attempt += 1) {
-        const before = await records.getRun(id, tickMs);
-        if (!before) return;
-        const next = change(JSON.parse(before) as SubscriptionRun);
-        if (!next || (await records.replaceRun(id, tickMs, before, JSON.stringify(next)))) return;
-      }
+      const texts = {
+        get: () => records.getRun(id, tickMs),
+        replace: (before: string, after: string) => records.replaceRun(id, tickMs, before, after),
+      };
+      await compareAndSet(
+        texts,
+        { read: (text) => JSON.parse(text) as SubscriptionRun, write: JSON.stringify },
+        change,
+      );
     },
     async runs(id) {
       return (await records.runs(id)).map(({ text }) => JSON.parse(text) as SubscriptionRun);

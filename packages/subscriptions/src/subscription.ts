@@ -1,8 +1,5 @@
-import type { ExportJobData } from '@fluxquery/export-job';
+import type { ExportRequestFields } from '@fluxquery/export-job';
 import type { Schedule } from './schedule';
-
-/** The export a subscription makes at each tick: the fields of a checked POST /export request. */
-export type SubscribedExport = Omit<ExportJobData, 'schemaVersion' | 'requestId' | 'requestedAt' | 'keyId' | 'limits'>;
 
 export type SubscriptionStatus = 'active' | 'paused' | 'ended';
 /** When a run's file is delivered: always, only with rows, only when its sha256 differs from the last delivered. */
@@ -20,7 +17,8 @@ export interface Subscription {
   id: string;
   keyId: string;
   name: string;
-  request: SubscribedExport;
+  /** The export it makes at each tick: the fields of a checked POST /export request. */
+  request: ExportRequestFields;
   schedule: Schedule;
   condition: Condition;
   misfire: Misfire;

@@ -1,10 +1,10 @@
 import type { ClientKey } from '@fluxquery/config';
-import { EXPORT_SCHEMA_VERSION, type ExportJobData } from '@fluxquery/export-job';
+import { exportJobFor } from '@fluxquery/export-job';
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { DEFAULT_RETENTION_MS, type ApiDeps } from '../context';
 import { checkExportPolicy } from '@fluxquery/export-policy';
-import { parseExportRequest, type ExportRequest } from '../export-request';
+import { parseExportRequest } from '../export-request';
 import { claimIdempotencyKey, type IdempotentClaim } from '../idempotency';
 import { confirmReplicated, queueExport } from '../queue-export';
 
@@ -24,7 +24,8 @@ export function createExportRoute(deps: ApiDeps) {
       answer(res, { job_id: claim.existingJobId });
       return;
     }
-    const data = exportJobData(req.requestId, request, client);
+    // parseExportRequest already left out every field the request did not set.
+    const data = exportJobFor(req.requestId, request, client);
     await queueExport(deps, jobId, data, claim);
     deps.logger.info('export.queued', { requestId: req.requestId, jobId, keyId: client.keyId, format: data.format });
     answer(res, { job_id: jobId, status: 'PENDING' });
@@ -41,24 +42,6 @@ function claimRequest(
   if (!idempotencyKey) return Promise.resolve(undefined);
   const ttlMs = deps.jobRetentionMs ?? DEFAULT_RETENTION_MS;
   return claimIdempotencyKey(deps.guards, { ...input, idempotencyKey, ttlMs });
-}
-
-/** The job's payload: the request's fields, and the key's identity and limits at the time of asking. */
-function exportJobData(
-  requestId: string,
-  request: ExportRequest,
-  client: ClientKey,
-): ExportJobData & { keyId: string } {
-  const { maxRows, maxBytes, timeoutMs } = client.limits;
-  return {
-    schemaVersion: EXPORT_SCHEMA_VERSION,
-    requestId,
-    // parseExportRequest already left out every field the request did not set.
-    ...request,
-    keyId: client.keyId,
-    limits: { maxRows, maxBytes, timeoutMs },
-    requestedAt: new Date().toISOString(),
-  };
 }
 
 function answer(res: Response, fields: { job_id: string; status?: 'PENDING' }): void {

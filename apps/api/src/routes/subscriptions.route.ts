@@ -16,7 +16,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { randomUUID } from 'node:crypto';
 import type { ApiDeps } from '../context';
 import { parseSubscriptionChange, parseSubscriptionRequest, readPage } from '../subscription-request';
-import { applyChange } from './subscription-change';
+import { applyChange } from '../subscription-change';
 
 type Deps = ApiDeps & { subscriptions: RunDeps };
 
@@ -112,10 +112,13 @@ async function change(deps: Deps, req: Request, res: Response): Promise<void> {
   const client = req.client as ClientKey;
   const before = await findOwned(deps, req);
   const parsed = parseSubscriptionChange(bodyOf(req), runs.settings.minIntervalMs, runs.now());
-  const changed = applyChange(before, parsed, runs.now());
-  checkExportPolicy(changed.request, client, deps);
   const { status, ...fields } = parsed;
-  let current = await runs.store.update(before.id, (latest) => ({ ...applyChange(latest, fields, runs.now()) }));
+  // The policy is checked on the record as it will be written, whoever changed it meanwhile.
+  let current = await runs.store.update(before.id, (latest) => {
+    const next = applyChange(latest, fields, runs.now());
+    checkExportPolicy(next.request, client, deps);
+    return next;
+  });
   if (!current) throw notFound();
   if (status) current = await applyStatus(runs, current, status);
   else if (current.status === 'active' && parsed.schedule) await scheduleTicks(runs.ticks, runs.sealSecret, current);
@@ -154,8 +157,8 @@ async function remove(deps: Deps, req: Request, res: Response): Promise<void> {
 }
 
 /**
- * One run now, checked like a tick (the key's policy again: a refusal pauses the subscription and
- * is answered), never beside a run still going (409).
+ * One run now, checked like a tick (startRun: the key's policy again; a refusal pauses the
+ * subscription and is answered), never beside a run still going (409).
  */
 async function runNow(deps: Deps, req: Request, res: Response): Promise<void> {
   const runs = deps.subscriptions;
@@ -167,18 +170,6 @@ async function runNow(deps: Deps, req: Request, res: Response): Promise<void> {
       'RUN_IN_PROGRESS',
       `a run is still going (export ${subscription.activeRun.jobId}); try when it has ended`,
     );
-  }
-  try {
-    checkExportPolicy(subscription.request, req.client as ClientKey, deps);
-  } catch (error) {
-    if (error instanceof AppError && error.status < 500) {
-      await pauseSubscription(runs, subscription.id, {
-        by: 'policy',
-        reason: `its key's policy refuses it now: [${error.code}] ${error.message}`,
-        notify: true,
-      });
-    }
-    throw error;
   }
   const run = await startRun(runs, subscription.id, { tickMs: runs.now(), trigger: 'manual' });
   if (!run?.jobId) throw notFound();

@@ -1,5 +1,5 @@
 import type { Subscription } from '@fluxquery/subscriptions';
-import type { SubscriptionChange } from '../subscription-request';
+import type { SubscriptionChange } from './subscription-request';
 
 /** A subscription with a PATCH's fields applied (all but status, which pauses or resumes it). */
 export function applyChange(
