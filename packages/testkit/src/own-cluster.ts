@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { Redis } from 'ioredis';
-import { freePort, waitUntilRedisAnswers } from './own-redis';
+import { freePort, isFree, waitUntilRedisAnswers } from './own-redis';
 import { stopProcesses } from './stop-processes';
 import { makeTestCertificates, redisClientOptions, redisServerArgs, type RedisSecurity } from './test-certificates';
 import { waitFor, waitForChange } from './wait-for';
@@ -34,12 +34,11 @@ export async function startOwnCluster(options: { tls?: boolean; password?: strin
     ...(options.tls ? { tls: await makeTestCertificates(dir) } : {}),
     ...(options.password ? { password: options.password } : {}),
   };
-  const ports: number[] = [];
-  for (let n = 0; n < 6; n += 1) ports.push(await freePort());
+  const ports = await clusterNodePorts(6);
   const children = ports.map((port) => spawnClusterNode(dir, port, security));
   const client = (port: number) =>
     new Redis({ port, ...redisClientOptions(security), lazyConnect: true, maxRetriesPerRequest: 1 });
-  await waitUntilRedisAnswers({ port: ports[5]!, ...redisClientOptions(security) }, 15_000);
+  await Promise.all(ports.map((port) => waitUntilRedisAnswers({ port, ...redisClientOptions(security) }, 15_000)));
   const addresses = ports.map((port) => `127.0.0.1:${port}`);
   await createCluster(addresses, security);
   const first = client(ports[0]!);
@@ -71,6 +70,23 @@ export async function startOwnCluster(options: { tls?: boolean; password?: strin
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Free ports for cluster nodes whose bus ports (each port + 10000) are free too and collide with no
+ * other node's port: a node whose bus port another node holds never starts.
+ */
+async function clusterNodePorts(count: number): Promise<number[]> {
+  const taken = new Set<number>();
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = await freePort();
+    const bus = port + 10_000;
+    if (bus > 65_535 || [port, bus].some((p) => taken.has(p)) || !(await isFree(bus))) continue;
+    ports.push(port);
+    taken.add(port).add(bus);
+  }
+  return ports;
 }
 
 /** One cluster node with an append-only file; syncs start at once (no diskless delay). */

@@ -59,6 +59,17 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
+/** Whether `port` on 127.0.0.1 can be listened on now. */
+export async function isFree(port: number): Promise<boolean> {
+  const probe = createServer();
+  const listening = await new Promise<boolean>((resolve) => {
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  if (listening) await new Promise((resolve) => probe.close(resolve));
+  return listening;
+}
+
 /**
  * Waits until a Redis server of a test's own answers PING on 127.0.0.1 (`options`: its port, and
  * its password and TLS when it has them), each try on a connection of its own that gives up at once.
